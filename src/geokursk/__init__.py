@@ -1,0 +1,120 @@
+"""geokursk: offline geocoding, claims and maps for war reporting.
+
+The public API is re-exported here.  Light modules (errors, normalisation,
+gazetteer, geocoder) are imported eagerly so ``import geokursk`` plus a
+first answer stays fast; modules that pull in geopandas or folium are
+loaded on first attribute access (PEP 562).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from geokursk.errors import (
+    ClaimsValidationError,
+    ExportError,
+    GazetteerError,
+    GazetteerFormatError,
+    GazetteerNotFoundError,
+    GeokurskError,
+    InvalidQueryError,
+)
+from geokursk.gazetteer import Gazetteer, Place, default_gazetteer_path
+from geokursk.geocode import (
+    Alternative,
+    AreaMention,
+    Geocoder,
+    GeocodeResult,
+    default_geocoder,
+    results_frame,
+)
+from geokursk.normalize import fold, latin_forms, romanize, skeleton
+
+__version__ = "0.1.0"
+
+# name -> module that defines it, imported on first access
+_LAZY: dict[str, str] = {
+    "build_gazetteer": "geokursk.build",
+    "admin1_frame": "geokursk.boundaries",
+    "border_lines_frame": "geokursk.boundaries",
+    "countries_frame": "geokursk.boundaries",
+    "geometry_for": "geokursk.boundaries",
+    "raions_frame": "geokursk.boundaries",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geokursk.boundaries import (
+        admin1_frame,
+        border_lines_frame,
+        countries_frame,
+        geometry_for,
+        raions_frame,
+    )
+    from geokursk.build import build_gazetteer
+
+
+def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
+    """Geocode one name with the default geocoder (see :meth:`Geocoder.geocode`).
+
+    Examples
+    --------
+    >>> geocode("Vorobzha", context="Kursk region").place.admin2
+    'Sudzhansky District'
+    """
+    return default_geocoder().geocode(name, context=context)
+
+
+def geocode_frame(names: list[str] | tuple[str, ...], *, context: str | None = None) -> Any:
+    """Geocode names mentioned together into a GeoDataFrame (EPSG:4326, input order kept).
+
+    Thin wrapper over :meth:`Geocoder.geocode_frame` on the default geocoder.
+    """
+    return default_geocoder().geocode_frame(names, context=context)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geokursk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "Alternative",
+    "AreaMention",
+    "ClaimsValidationError",
+    "ExportError",
+    "Gazetteer",
+    "GazetteerError",
+    "GazetteerFormatError",
+    "GazetteerNotFoundError",
+    "GeocodeResult",
+    "Geocoder",
+    "GeokurskError",
+    "InvalidQueryError",
+    "Place",
+    "__version__",
+    # lazily imported
+    "admin1_frame",
+    "border_lines_frame",
+    "build_gazetteer",
+    "countries_frame",
+    "default_gazetteer_path",
+    "default_geocoder",
+    "fold",
+    "geocode",
+    "geocode_frame",
+    "geometry_for",
+    "latin_forms",
+    "raions_frame",
+    "results_frame",
+    "romanize",
+    "skeleton",
+]

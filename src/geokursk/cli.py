@@ -1,0 +1,274 @@
+"""Command-line interface: a thin layer over the public functions.
+
+Every subcommand parses its arguments, calls library functions and prints.
+Errors derived from :class:`geokursk.errors.GeokurskError` (and bad paths)
+are reported on one line on stderr with exit code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from geokursk.errors import GeokurskError
+
+__all__ = ["main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geokursk",
+        description="Offline geocoding, claims and maps for war reporting.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_geocode(sub)
+    _add_gazetteer(sub)
+    _add_claims(sub)
+    _add_extract(sub)
+    _add_map(sub)
+    return parser
+
+
+# --- geocode / gazetteer (lead engineer) -----------------------------------
+
+
+def _add_geocode(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "geocode",
+        help="resolve place names (mentioned together) to places",
+        description="Resolve place names against the gazetteer. Names given in one call are "
+        "treated as mentioned together and resolved jointly.",
+    )
+    p.add_argument("names", nargs="+", metavar="NAME", help="place names (Latin or Cyrillic)")
+    p.add_argument("--context", metavar="TEXT", help='free text, e.g. "Kursk region, Russia"')
+    _gazetteer_option(p)
+    p.add_argument("--json", action="store_true", help="print a JSON array (one object per NAME)")
+    p.set_defaults(handler=_run_geocode)
+
+
+def _gazetteer_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--gazetteer",
+        metavar="PATH",
+        help="gazetteer file built with `geokursk gazetteer build` "
+        "(default: $GEOKURSK_GAZETTEER or the shipped one)",
+    )
+
+
+def _run_geocode(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.geocode import Geocoder
+
+    gc = Geocoder(args.gazetteer)
+    results = gc.geocode_many(args.names, context=args.context)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        return 0
+    for r in results:
+        where = (
+            f"{r.place.name_latin} ({r.place.name}) {r.place.admin_path()} "
+            f"{r.place.lat:.4f},{r.place.lon:.4f}"
+            if r.place is not None
+            else "-"
+        )
+        print(f"{r.query}\t{r.status}\t{where}\t{r.score:.0f}\t{r.reason}")
+    return 0
+
+
+def _add_gazetteer(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gazetteer", help="build or inspect gazetteers")
+    gsub = p.add_subparsers(dest="gazetteer_command", required=True)
+    b = gsub.add_parser(
+        "build",
+        help="build a gazetteer from GeoNames dumps",
+        description="Build a gazetteer SQLite file from GeoNames files as distributed: main "
+        "dumps (RU.zip, allCountries.zip, cities500.zip), postal-code files and optionally "
+        "alternateNamesV2.zip. Use the result with --gazetteer PATH or $GEOKURSK_GAZETTEER.",
+    )
+    b.add_argument("files", nargs="+", metavar="FILE", help="GeoNames .zip or .txt files")
+    b.add_argument("-o", "--output", required=True, metavar="PATH", help="gazetteer to write")
+    b.add_argument(
+        "--feature-classes",
+        default="P,A",
+        help="GeoNames feature classes to keep from main dumps (default P,A; '*' for all)",
+    )
+    b.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    b.set_defaults(handler=_run_gazetteer_build)
+    i = gsub.add_parser("info", help="print a gazetteer's metadata as JSON")
+    _gazetteer_option(i)
+    i.set_defaults(handler=_run_gazetteer_info)
+
+
+def _run_gazetteer_build(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.build import build_gazetteer
+
+    classes = None if args.feature_classes.strip() == "*" else args.feature_classes.split(",")
+    stats = build_gazetteer(
+        args.files, args.output, feature_classes=classes, progress=not args.no_progress
+    )
+    print(json.dumps({"output": args.output, **stats}, ensure_ascii=False))
+    return 0
+
+
+def _run_gazetteer_info(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.gazetteer import Gazetteer
+
+    gaz = Gazetteer(args.gazetteer)
+    print(json.dumps({"path": str(gaz.path), **gaz.meta}, ensure_ascii=False, indent=2))
+    return 0
+
+
+# --- claims / extract (claims module) ---------------------------------------
+
+
+def _add_claims(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "claims",
+        help="print or validate a claims dataset",
+        description="Validate a claims dataset (the embedded one by default), geocode its "
+        "places and print it; optionally export it as GeoJSON, GeoPackage or CSV.",
+    )
+    p.add_argument(
+        "--claims",
+        metavar="PATH",
+        help="claims file: a dataset file or the output of `geokursk claims --json` "
+        "(default: the embedded dataset)",
+    )
+    p.add_argument("--json", action="store_true", help="print the claims as a JSON array")
+    p.add_argument(
+        "--export",
+        metavar="PATH",
+        help="also write the claims frame; format by suffix (.geojson, .gpkg, .csv)",
+    )
+    p.add_argument(
+        "--places",
+        action="store_true",
+        help="with --export: write one row per claim-place link instead of one per claim",
+    )
+    p.set_defaults(handler=_run_claims)
+
+
+def _run_claims(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.claims import claim_places_frame, claims_frame, claims_to_records, load_claims
+    from geokursk.export import export_frame
+
+    claims = load_claims(args.claims)
+    if args.export:
+        build = claim_places_frame if args.places else claims_frame
+        export_frame(build(claims), args.export)
+    records = claims_to_records(claims)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    for rec in records:
+        places = ", ".join(f"{p['name']} ({p['status']})" for p in rec["places"]) or "-"
+        when = _short_date(rec["claim_date"], rec["claim_date_precision"])
+        print(f"{rec['id']}\t{rec['side']}\t{when}\t{places}")
+    where = args.claims or "embedded dataset"
+    exported = f"; exported to {args.export}" if args.export else ""
+    print(f"{len(records)} valid claims in {where}{exported}", file=sys.stderr)
+    return 0
+
+
+def _short_date(iso: str | None, precision: str | None) -> str:
+    """``"2024-09-01"`` with precision ``"month"`` -> ``"2024-09"``; ``None`` -> ``"-"``."""
+    if iso is None:
+        return "-"
+    return {"month": iso[:7], "year": iso[:4]}.get(precision or "day", iso)
+
+
+def _add_extract(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("extract", help="find place mentions and claim candidates in an article")
+    p.set_defaults(handler=_not_ready)
+
+
+# --- map (maps module) -------------------------------------------------------
+
+
+_DEFAULT_MAP = Path("maps") / "kursk_claims.html"
+
+
+def _add_map(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("map", help="write the interactive claims map as HTML")
+    p.add_argument(
+        "--claims",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="claims file (default: the embedded Kursk dataset)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=_DEFAULT_MAP,
+        metavar="FILE",
+        help=f"HTML file to write (default: {_DEFAULT_MAP})",
+    )
+    p.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="inline Leaflet and all other assets so the file works offline",
+    )
+    p.set_defaults(handler=_run_map)
+
+
+def _run_map(args: argparse.Namespace) -> int:
+    # Imported here so that `geokursk --help` stays fast.
+    from geokursk.claims import claim_places_frame, claims_frame, load_claims
+    from geokursk.mapexport import save_map
+    from geokursk.maps import claims_map
+
+    claims = load_claims(args.claims)
+    m = claims_map(claims_frame(claims), claim_places_frame(claims))
+    out = save_map(m, args.output, self_contained=args.self_contained)
+    print(f"wrote {out} ({len(claims)} claims)")
+    return 0
+
+
+# -----------------------------------------------------------------------------
+
+
+def _not_ready(args: argparse.Namespace) -> int:
+    print(f"geokursk: error: {args.command!r} is not available yet", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``geokursk`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Process exit code: 0 on success, 2 on bad input.
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (GeokurskError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"geokursk: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `geokursk claims --json | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

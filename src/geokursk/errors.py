@@ -1,0 +1,84 @@
+"""Exception hierarchy for geokursk.
+
+Every error raised on bad user input derives from :class:`GeokurskError` and
+from the builtin exception it most resembles, so callers may catch either.
+Messages say what is wrong, where (file and line when there is one) and how
+to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ClaimsValidationError",
+    "ExportError",
+    "GazetteerError",
+    "GazetteerFormatError",
+    "GazetteerNotFoundError",
+    "GeokurskError",
+    "InvalidQueryError",
+]
+
+
+class GeokurskError(Exception):
+    """Base class of every error geokursk raises on purpose."""
+
+
+class InvalidQueryError(GeokurskError, ValueError):
+    """A place name or context given to the geocoder cannot be used (e.g. empty)."""
+
+
+class GazetteerError(GeokurskError):
+    """Base class for problems with a gazetteer file."""
+
+
+class GazetteerNotFoundError(GazetteerError, FileNotFoundError):
+    """A gazetteer path does not exist or cannot be read."""
+
+    def __init__(self, path: str | Path, hint: str = "") -> None:
+        self.path = Path(path)
+        msg = f"gazetteer file not found or unreadable: {str(path)!r}"
+        if hint:
+            msg += f"; {hint}"
+        super().__init__(msg)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class GazetteerFormatError(GazetteerError, ValueError):
+    """A gazetteer or GeoNames dump is malformed; names the file and line."""
+
+    def __init__(self, path: str | Path, line: int | None, problem: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}" + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+class ClaimsValidationError(GeokurskError, ValueError):
+    """A claims file does not match the claims schema; names file, claim id and field."""
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        claim_id: str | None,
+        field: str | None,
+        problem: str,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.claim_id = claim_id
+        self.field = field
+        self.problem = problem
+        parts = [str(self.path) if self.path is not None else "<claims>"]
+        if claim_id is not None:
+            parts.append(f"claim {claim_id!r}")
+        if field is not None:
+            parts.append(f"field {field!r}")
+        super().__init__(", ".join(parts) + f": {problem}")
+
+
+class ExportError(GeokurskError, OSError):
+    """Writing an output file failed; nothing partial was left behind."""

@@ -1,0 +1,400 @@
+"""The gazetteer: an on-disk SQLite index of places and their name keys.
+
+A gazetteer file is a SQLite database written by :mod:`geokursk.build`.
+It is opened read-only and queried through indexes, so start-up is instant
+and memory stays small whatever its size (the shipped one holds the border
+regions' villages and the world's cities; one built from GeoNames
+``allCountries`` holds millions of rows).
+
+Tables
+------
+``meta(key, value)``
+    ``format`` = ``geokursk-gazetteer``, ``version``, ``built_from`` ...
+``places``
+    One row per place with the columns of :class:`Place`, plus
+    ``admin1_code`` (GeoNames style ``RU.41``) and ``admin2_stem`` used to
+    test a candidate against the areas named in the context.
+``names(key, skel, place, kind)``
+    Every folded Latin key of every name of a place (see
+    :func:`geokursk.normalize.latin_forms`) and its consonant skeleton.
+``areas(place, level, country_code, admin1_code, stem)``
+    Name stems of countries, admin-1 and admin-2 areas, for recognising
+    "Kursk region" or "Sudzha district" in free text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import lzma
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from geokursk.errors import GazetteerFormatError, GazetteerNotFoundError
+
+__all__ = [
+    "AREA_FEATURES",
+    "ENV_VAR",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "AreaName",
+    "Gazetteer",
+    "NameHit",
+    "Place",
+    "cache_dir",
+    "default_gazetteer_path",
+]
+
+#: Environment variable naming a gazetteer file to use instead of the shipped one.
+ENV_VAR = "GEOKURSK_GAZETTEER"
+FORMAT_NAME = "geokursk-gazetteer"
+FORMAT_VERSION = "1"
+
+#: Feature codes that denote an area rather than a point-like place.
+AREA_FEATURES = frozenset(
+    {"ADM1", "ADM2", "ADM3", "ADM4", "ADMD", "PCLI", "PCLD", "PCLF", "PCLIX", "PCLS", "PCL", "TERR"}
+)
+
+_PLACE_COLUMNS = (
+    "id",
+    "name",
+    "name_latin",
+    "name_ru",
+    "name_uk",
+    "feature_code",
+    "country_code",
+    "admin1",
+    "admin2",
+    "lat",
+    "lon",
+    "population",
+    "source",
+    "quality",
+    "provenance",
+    "admin1_code",
+    "admin2_stem",
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier with its source prefix, e.g. ``"postal:RU:307823"``,
+        ``"gn:498817"``, ``"ne:RU-KRS"`` or ``"country:NP"``.
+    name : str
+        The name as the source writes it (Cyrillic for postal rows).
+    name_latin : str
+        A Latin form (Wikipedia-style romanisation unless the source has one).
+    name_ru, name_uk : str or None
+        Russian and Ukrainian forms where known.
+    feature_code : str
+        GeoNames-style feature code (``PPL``, ``PPLA``, ``ADM1``, ``PCLI``...).
+    country_code : str
+        ISO 3166-1 alpha-2 code.
+    admin1, admin2 : str or None
+        Region and district names (English where known).
+    lat, lon : float
+        WGS84 latitude and longitude of the place (label point for areas).
+    population : int or None
+        Population where the source gives it.
+    source : str
+        Which source supplied the row (``geonames-postal``, ``wikipedia``...).
+    quality : str
+        ``"ok"``, or the flags the build raised (``outside-admin1``,
+        ``shared-coordinate``, ``low-accuracy``, ``superseded``...).  Flagged
+        places never become confident answers.
+    provenance : str
+        Human-readable origin: file, row id, licence.
+    admin1_code : str
+        GeoNames-style admin-1 code (``RU.41``) or ``""``.
+    admin2_stem : str
+        Stem of the district name, used for context matching, or ``""``.
+    """
+
+    id: str
+    name: str
+    name_latin: str
+    name_ru: str | None
+    name_uk: str | None
+    feature_code: str
+    country_code: str
+    admin1: str | None
+    admin2: str | None
+    lat: float
+    lon: float
+    population: int | None
+    source: str
+    quality: str
+    provenance: str
+    admin1_code: str = ""
+    admin2_stem: str = ""
+
+    @property
+    def is_area(self) -> bool:
+        """True for countries and administrative areas."""
+        return self.feature_code in AREA_FEATURES
+
+    @property
+    def ok(self) -> bool:
+        """True when the build raised no quality flag on this row."""
+        return self.quality == "ok"
+
+    def admin_path(self) -> str:
+        """Return ``"country / admin1 / admin2"`` for display."""
+        parts = [self.country_code, self.admin1 or "", self.admin2 or ""]
+        return " / ".join(p for p in parts if p)
+
+    def __repr__(self) -> str:
+        return (
+            f"Place({self.id!r}, {self.name_latin!r}, {self.admin_path()!r}, "
+            f"lat={self.lat:.4f}, lon={self.lon:.4f}, quality={self.quality!r})"
+        )
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A place found under a name key, with the key and how it was indexed."""
+
+    place: Place
+    key: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AreaName:
+    """A name stem of a country or administrative area."""
+
+    place: Place
+    level: str  # "country", "admin1" or "admin2"
+    stem: str
+
+
+def default_gazetteer_path() -> Path:
+    """Return the gazetteer used when none is given.
+
+    ``$GEOKURSK_GAZETTEER`` wins when set.  Otherwise the gazetteer shipped
+    inside the package: it ships xz-compressed (50 MB of SQLite pack to
+    about 10 MB) and is unpacked once into the user cache directory
+    (``$GEOKURSK_CACHE``, else ``$XDG_CACHE_HOME/geokursk`` or
+    ``~/.cache/geokursk``), under a name carrying its content hash so an
+    upgraded package never reads a stale copy.
+    """
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    data = Path(str(resources.files("geokursk") / "data"))
+    plain = data / "gazetteer.sqlite"
+    packed = data / "gazetteer.sqlite.xz"
+    if not packed.is_file():
+        return plain
+    return _unpacked(packed)
+
+
+def cache_dir() -> Path:
+    """Return the folder where geokursk unpacks its shipped data."""
+    env = os.environ.get("GEOKURSK_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "geokursk"
+
+
+def _unpacked(packed: Path) -> Path:
+    # The content hash is stored beside the archive by the build script; reading
+    # 64 bytes keeps start-up fast (hashing 10 MB on every start would not).
+    digest_file = packed.with_suffix(".xz.sha256")
+    digest = digest_file.read_text(encoding="ascii").strip()[:16] if digest_file.is_file() else ""
+    if not digest:
+        digest = hashlib.sha256(packed.read_bytes()).hexdigest()[:16]
+    target = cache_dir() / f"gazetteer-{digest}.sqlite"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, lzma.open(packed, "rb") as src:
+            shutil.copyfileobj(src, out, length=1 << 20)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+class Gazetteer:
+    """Read-only access to a gazetteer file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A file written by ``geokursk gazetteer build`` (or the build script).
+        Defaults to :func:`default_gazetteer_path`.
+
+    Raises
+    ------
+    GazetteerNotFoundError
+        The file does not exist or cannot be opened.
+    GazetteerFormatError
+        The file is not a geokursk gazetteer (e.g. a raw GeoNames dump was
+        passed: build it first with ``geokursk gazetteer build``).
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_gazetteer_path()
+        if not self.path.is_file():
+            raise GazetteerNotFoundError(
+                self.path,
+                f"build one with `geokursk gazetteer build FILE... -o PATH` or unset ${ENV_VAR}",
+            )
+        self._local = threading.local()
+        self.meta = self._read_meta()
+
+    # SQLite connections may not cross threads; keep one per thread.
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            try:
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                conn.execute("PRAGMA query_only = 1")
+            except sqlite3.Error as exc:
+                raise GazetteerNotFoundError(self.path, str(exc)) from exc
+            self._local.conn = conn
+        return conn
+
+    def _read_meta(self) -> dict[str, str]:
+        try:
+            rows = self._conn().execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerFormatError(
+                self.path,
+                None,
+                f"not a geokursk gazetteer ({exc}); raw GeoNames files must be built first: "
+                "`geokursk gazetteer build FILE... -o PATH`",
+            ) from exc
+        meta = {str(k): str(v) for k, v in rows}
+        if meta.get("format") != FORMAT_NAME:
+            raise GazetteerFormatError(
+                self.path, None, f"meta.format is {meta.get('format')!r}, expected {FORMAT_NAME!r}"
+            )
+        if meta.get("version") != FORMAT_VERSION:
+            raise GazetteerFormatError(
+                self.path,
+                None,
+                f"gazetteer format version {meta.get('version')!r} is not supported "
+                f"(expected {FORMAT_VERSION!r}); rebuild it with this geokursk",
+            )
+        return meta
+
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r}, places={self.meta.get('places', '?')})"
+
+    def __len__(self) -> int:
+        return int(self.meta.get("places", "0"))
+
+    # -- places ------------------------------------------------------------
+
+    _SELECT = "SELECT rowid, " + ", ".join(_PLACE_COLUMNS) + " FROM places"
+
+    @staticmethod
+    def _place(row: Sequence[object]) -> Place:
+        vals = list(row[1:])
+        return Place(*vals)  # type: ignore[arg-type]
+
+    def place(self, place_id: str) -> Place | None:
+        """Return the place with this id, or None."""
+        row = self._conn().execute(self._SELECT + " WHERE id = ?", (place_id,)).fetchone()
+        return self._place(row) if row else None
+
+    def _places_by_rowid(self, rowids: Iterable[int]) -> dict[int, Place]:
+        ids = sorted(set(rowids))
+        out: dict[int, Place] = {}
+        conn = self._conn()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(self._SELECT + f" WHERE rowid IN ({marks})", chunk):
+                out[int(row[0])] = self._place(row)
+        return out
+
+    # -- names ---------------------------------------------------------------
+
+    def _hits(self, sql: str, params: Sequence[object]) -> list[NameHit]:
+        rows = self._conn().execute(sql, params).fetchall()
+        places = self._places_by_rowid(int(r[0]) for r in rows)
+        return [NameHit(places[int(r[0])], str(r[1]), str(r[2])) for r in rows]
+
+    def by_keys(self, keys: Iterable[str]) -> list[NameHit]:
+        """Return every place indexed under one of these folded Latin keys."""
+        ks = sorted(set(keys))
+        if not ks:
+            return []
+        marks = ",".join("?" * len(ks))
+        return self._hits(f"SELECT place, key, kind FROM names WHERE key IN ({marks})", ks)
+
+    def by_skeletons(self, skeletons: Iterable[str], *, limit: int = 5000) -> list[NameHit]:
+        """Return places whose name skeleton equals one of ``skeletons``."""
+        ss = sorted(set(s for s in skeletons if s))
+        if not ss:
+            return []
+        marks = ",".join("?" * len(ss))
+        return self._hits(
+            f"SELECT place, key, kind FROM names WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
+        )
+
+    def by_skeleton_prefix(self, prefix: str, *, limit: int = 20000) -> list[tuple[int, str]]:
+        """Return ``(place rowid, key)`` pairs whose skeleton starts with ``prefix``.
+
+        Used to block fuzzy matching: only these keys are scored.
+        """
+        if not prefix:
+            return []
+        hi = prefix + "\uffff"
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT place, key FROM names WHERE skel >= ? AND skel < ? LIMIT ?",
+                (prefix, hi, limit),
+            )
+            .fetchall()
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def places_by_rowids(self, rowids: Iterable[int]) -> dict[int, Place]:
+        """Return places keyed by internal row id."""
+        return self._places_by_rowid(rowids)
+
+    def names_of(self, place_id: str) -> list[str]:
+        """Return every indexed key of one place (for explanations and tests)."""
+        rows = self._conn().execute(
+            "SELECT DISTINCT n.key FROM names n JOIN places p ON p.rowid = n.place "
+            "WHERE p.id = ? ORDER BY n.key",
+            (place_id,),
+        )
+        return [str(r[0]) for r in rows]
+
+    # -- areas ---------------------------------------------------------------
+
+    def areas(self) -> tuple[AreaName, ...]:
+        """Return the name stems of every country and admin area (cached)."""
+        return _areas_cached(self)
+
+
+@lru_cache(maxsize=8)
+def _areas_cached(gaz: Gazetteer) -> tuple[AreaName, ...]:
+    rows = gaz._conn().execute("SELECT place, level, stem FROM areas ORDER BY rowid").fetchall()
+    places = gaz.places_by_rowids(int(r[0]) for r in rows)
+    return tuple(AreaName(places[int(r[0])], str(r[1]), str(r[2])) for r in rows)

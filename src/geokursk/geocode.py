@@ -1,0 +1,728 @@
+"""Context-aware geocoding of place names against a gazetteer.
+
+How a name is resolved
+----------------------
+1. **Candidates.**  The name's folded Latin keys (every romanisation of a
+   Cyrillic name, see :mod:`geokursk.normalize`) are looked up exactly;
+   then places sharing its consonant skeleton are scored with
+   :func:`rapidfuzz.fuzz.ratio`; if nothing reaches the acceptance
+   threshold, keys whose skeleton shares the first three letters are scored
+   too (a blocked fuzzy search: an index range scan, never a full scan).
+2. **Context.**  Area phrases in the context text ("in the Kursk region",
+   "Sudzha district", "Sumy Oblast, Ukraine", "Курской области") are
+   recognised against the gazetteer's areas.  A candidate outside every
+   named country/region is *not eligible*; one inside a named district
+   gains a bonus.
+3. **Co-mentions.**  Names passed together to :meth:`Geocoder.geocode_many`
+   are resolved jointly: a candidate near eligible candidates of the other
+   names gains a bonus, so three villages mentioned together resolve to the
+   cluster that lies close together.
+4. **Priors.**  Population and capital status add a little.
+5. **Decision.**  Rows flagged by the gazetteer build (postal points outside
+   their region, shared coordinates, low accuracy, superseded) are never
+   returned as answers, only listed as alternatives.  No eligible candidate:
+   ``unresolved``.  Two eligible candidates more than 5 km apart within
+   :data:`TIE_MARGIN` points: ``ambiguous``.  Otherwise ``resolved``.
+
+Thresholds (name similarity, 0-100, :func:`rapidfuzz.fuzz.ratio` on keys):
+:data:`SKELETON_ACCEPT` = 75 for names sharing the consonant skeleton and
+:data:`FUZZY_ACCEPT` = 88 for other near-misses.  They were chosen on the
+spelling variants in ``tests/data/spelling_variants.csv``: every true
+variant scores >= 80 with an equal skeleton, while distinct village names
+sharing a skeleton (Plekhovo / Plekhanovo: 84) are separated by context,
+and distinct names without a shared skeleton stay below 88.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from rapidfuzz import fuzz, process
+
+from geokursk.errors import InvalidQueryError
+from geokursk.gazetteer import AreaName, Gazetteer, Place
+from geokursk.normalize import (
+    fold,
+    has_cyrillic,
+    latin_forms,
+    skeleton,
+    split_area,
+    stem,
+    stems_compatible,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = [
+    "FUZZY_ACCEPT",
+    "SKELETON_ACCEPT",
+    "TIE_MARGIN",
+    "Alternative",
+    "AreaMention",
+    "GeocodeResult",
+    "Geocoder",
+    "Status",
+    "default_geocoder",
+    "haversine_km",
+    "results_frame",
+]
+
+Status = Literal["resolved", "ambiguous", "unresolved"]
+
+SKELETON_ACCEPT = 75.0
+FUZZY_ACCEPT = 88.0
+TIE_MARGIN = 5.0
+VARIANT_BASE = 85.0
+SAME_PLACE_KM = 5.0
+COHESION_KM = 30.0
+MAX_ALTERNATIVES = 8
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two (lat, lon) points."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A candidate that was considered and not chosen, with why."""
+
+    place: Place
+    score: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used by the CLI (name, lat, lon, admin1, score...)."""
+        return {
+            "name": self.place.name,
+            "name_latin": self.place.name_latin,
+            "id": self.place.id,
+            "lat": self.place.lat,
+            "lon": self.place.lon,
+            "country_code": self.place.country_code,
+            "admin1": self.place.admin1,
+            "admin2": self.place.admin2,
+            "score": round(self.score, 1),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class AreaMention:
+    """An administrative area recognised in context text."""
+
+    text: str
+    start: int
+    end: int
+    level: str  # "country", "admin1", "admin2"
+    places: tuple[Place, ...]
+
+    @property
+    def label(self) -> str:
+        """Display name of the recognised area(s)."""
+        return " / ".join(dict.fromkeys(p.name_latin for p in self.places))
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """The answer for one query.
+
+    Attributes
+    ----------
+    query : str
+        The name as given.
+    status : {"resolved", "ambiguous", "unresolved"}
+        ``resolved`` only when one eligible place clearly wins.
+    place : Place or None
+        The chosen place (None unless resolved).
+    score : float
+        0-100: name similarity plus context and co-mention evidence.
+    reason : str
+        Short human-readable explanation.
+    alternatives : tuple of Alternative
+        Other candidates considered, best first.
+    context : str or None
+        The context text used.
+    """
+
+    query: str
+    status: Status
+    place: Place | None
+    score: float
+    reason: str
+    alternatives: tuple[Alternative, ...] = ()
+    context: str | None = None
+
+    @property
+    def lat(self) -> float | None:
+        """Latitude of the resolved place, else None."""
+        return self.place.lat if self.place is not None and self.status == "resolved" else None
+
+    @property
+    def lon(self) -> float | None:
+        """Longitude of the resolved place, else None."""
+        return self.place.lon if self.place is not None and self.status == "resolved" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object of the CLI contract (``geokursk geocode --json``)."""
+        p = self.place if self.status == "resolved" else None
+        return {
+            "query": self.query,
+            "status": self.status,
+            "lat": p.lat if p else None,
+            "lon": p.lon if p else None,
+            "name": p.name if p else None,
+            "name_latin": p.name_latin if p else None,
+            "name_ru": p.name_ru if p else None,
+            "name_uk": p.name_uk if p else None,
+            "id": p.id if p else None,
+            "source": p.source if p else None,
+            "feature_code": p.feature_code if p else None,
+            "country_code": p.country_code if p else None,
+            "admin1": p.admin1 if p else None,
+            "admin2": p.admin2 if p else None,
+            "score": round(self.score, 1),
+            "reason": self.reason,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+
+    def __repr__(self) -> str:
+        where = f" -> {self.place!r}" if self.place is not None else ""
+        return f"GeocodeResult({self.query!r}, {self.status}{where}, score={self.score:.1f})"
+
+
+@dataclass
+class _Cand:
+    place: Place
+    name_score: float
+    how: str
+    key: str
+    total: float = 0.0
+    eligible: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+class Geocoder:
+    """Resolve place names to gazetteer places using context.
+
+    Parameters
+    ----------
+    gazetteer : str, Path or Gazetteer, optional
+        A gazetteer file (see ``geokursk gazetteer build``) or an open
+        :class:`~geokursk.gazetteer.Gazetteer`.  Defaults to
+        ``$GEOKURSK_GAZETTEER`` or the one shipped with the package.  It is
+        opened lazily, on the first query.
+
+    Examples
+    --------
+    >>> gc = Geocoder()
+    >>> r = gc.geocode("Plekhovo", context="Kursk region")
+    >>> r.status, r.place.admin2
+    ('resolved', 'Sudzhansky District')
+    >>> gc.geocode("Kurilovka", context="Kursk region").status
+    'unresolved'
+    >>> gc.geocode("Martynovka").status  # a dozen homonyms, no context
+    'ambiguous'
+    """
+
+    def __init__(self, gazetteer: str | Path | Gazetteer | None = None) -> None:
+        self._source = gazetteer
+        self._gaz: Gazetteer | None = gazetteer if isinstance(gazetteer, Gazetteer) else None
+        self._lock = threading.Lock()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The open gazetteer (opened on first access)."""
+        if self._gaz is None:
+            with self._lock:
+                if self._gaz is None:
+                    src = self._source if not isinstance(self._source, Gazetteer) else None
+                    self._gaz = Gazetteer(src)
+        return self._gaz
+
+    def __repr__(self) -> str:
+        return f"Geocoder({self._gaz!r})" if self._gaz else f"Geocoder({self._source!r}, lazy)"
+
+    # -- context ---------------------------------------------------------------
+
+    def find_areas(self, text: str | None) -> list[AreaMention]:
+        """Recognise countries, regions and districts named in free text.
+
+        Parameters
+        ----------
+        text : str or None
+            E.g. ``"in Russia's Kursk region"``, ``"Sudzha district"``,
+            ``"Sumy Oblast, Ukraine"`` or ``"в Курской области"``.
+
+        Returns
+        -------
+        list of AreaMention
+            In text order, each with its character span and the matching
+            area places (several when e.g. an old and a new district share a
+            name).
+
+        Examples
+        --------
+        >>> [m.level for m in Geocoder().find_areas("near Sudzha, Kursk region, Russia")]
+        ['admin1', 'country']
+        >>> Geocoder().find_areas("")
+        []
+        """
+        if not text or not text.strip():
+            return []
+        areas = self.gazetteer.areas()
+        tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+        folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
+        out: list[AreaMention] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            for n in (4, 3, 2, 1):
+                if i + n > len(tokens):
+                    continue
+                phrase = " ".join(folded[i : i + n])
+                places, level = _match_area(phrase, areas)
+                if places:
+                    found = (n, level, places)
+                    break
+            if found is None:
+                i += 1
+                continue
+            n, level, places = found
+            start, end = tokens[i][1], tokens[i + n - 1][2]
+            out.append(AreaMention(text[start:end], start, end, level, tuple(places)))
+            i += n
+        return out
+
+    # -- single and joint geocoding -----------------------------------------------
+
+    def geocode(self, name: str, *, context: str | None = None) -> GeocodeResult:
+        """Resolve one place name.
+
+        Parameters
+        ----------
+        name : str
+            A place name in Latin or Cyrillic script, any common spelling.
+        context : str, optional
+            Free text around the mention (a sentence, "Kursk region", ...).
+
+        Returns
+        -------
+        GeocodeResult
+            Never raises for a name that is not found: the result says
+            ``unresolved`` and lists the candidates that were rejected.
+
+        Raises
+        ------
+        InvalidQueryError
+            ``name`` is empty or holds no letters.
+        """
+        return self.geocode_many([name], context=context)[0]
+
+    def geocode_many(
+        self, names: Sequence[str], *, context: str | None = None
+    ) -> list[GeocodeResult]:
+        """Resolve names mentioned together, jointly.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Names from one text or claim; candidates lying close together
+            support each other.
+        context : str, optional
+            Free text naming areas; applies to every name.
+
+        Returns
+        -------
+        list of GeocodeResult
+            One per name, in input order (duplicates resolved identically).
+
+        Raises
+        ------
+        InvalidQueryError
+            One of the names is empty (its position is named).
+        """
+        if isinstance(names, str):
+            raise InvalidQueryError("names must be a sequence of strings, not one string")
+        for i, n in enumerate(names):
+            if not isinstance(n, str) or not any(ch.isalpha() for ch in n):
+                raise InvalidQueryError(
+                    f"place name #{i + 1} is {n!r}: give a non-empty name with letters"
+                )
+        mentions = self.find_areas(context)
+        cands = {n: self._candidates(n) for n in dict.fromkeys(names)}
+        for n, cs in cands.items():
+            is_area = split_area(fold(n))[1] is not None
+            for c in cs:
+                _apply_context(c, mentions)
+                _apply_prior(c, is_area)
+        _apply_cohesion(cands)
+        results = {n: _decide(n, cs, mentions, context) for n, cs in cands.items()}
+        return [results[n] for n in names]
+
+    def geocode_frame(
+        self, names: Sequence[str], *, context: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """Geocode names (jointly) into a GeoDataFrame.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326, one row per input name in input order.  Columns:
+            ``query``, ``status``, ``name``, ``name_latin``, ``name_ru``,
+            ``name_uk``, ``id``, ``source``, ``country_code``, ``admin1``,
+            ``admin2``, ``lat``, ``lon``, ``score``, ``reason``,
+            ``alternatives`` (JSON text), ``geometry`` (None unless
+            resolved).
+        """
+        return results_frame(self.geocode_many(names, context=context))
+
+    # -- candidates --------------------------------------------------------------
+
+    def _candidates(self, name: str) -> list[_Cand]:
+        gaz = self.gazetteer
+        core, level = split_area(fold(name))
+        keys = set(latin_forms(name))
+        by_id: dict[str, _Cand] = {}
+
+        def add(place: Place, score: float, how: str, key: str) -> None:
+            cur = by_id.get(place.id)
+            if cur is None or score > cur.name_score:
+                by_id[place.id] = _Cand(place, score, how, key)
+
+        if level is not None:
+            for area in _area_matches(core, level, gaz.areas()):
+                add(area.place, 100.0, f"{level} name", area.stem)
+        for hit in gaz.by_keys(keys):
+            add(hit.place, 100.0 if hit.kind == "name" else 98.0, f"exact {hit.kind}", hit.key)
+        skels = {skeleton(k) for k in keys}
+        for hit in gaz.by_skeletons(skels):
+            if hit.place.id in by_id and by_id[hit.place.id].name_score >= 98:
+                continue
+            s = max(fuzz.ratio(k, hit.key) for k in keys)
+            if s >= SKELETON_ACCEPT:
+                # Same consonant skeleton: the ratio's spread among such variants is noise
+                # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and
+                # stays well below an exact match.
+                add(
+                    hit.place,
+                    VARIANT_BASE + 0.2 * (s - SKELETON_ACCEPT),
+                    "spelling variant",
+                    hit.key,
+                )
+        if not any(c.name_score >= FUZZY_ACCEPT for c in by_id.values()):
+            for c in self._fuzzy(keys, skels):
+                add(*c)
+        return list(by_id.values())
+
+    def _fuzzy(self, keys: set[str], skels: set[str]) -> list[tuple[Place, float, str, str]]:
+        gaz = self.gazetteer
+        pairs: dict[str, list[int]] = {}
+        for sk in sorted(skels):
+            for rowid, key in gaz.by_skeleton_prefix(sk[:3]):
+                pairs.setdefault(key, []).append(rowid)
+        if not pairs:
+            return []
+        choices = list(pairs)
+        best: dict[int, tuple[float, str]] = {}
+        for k in sorted(keys):
+            for key, score, _ in process.extract(
+                k, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_ACCEPT, limit=25
+            ):
+                for rowid in pairs[key]:
+                    if score > best.get(rowid, (0.0, ""))[0]:
+                        best[rowid] = (float(score), key)
+        places = gaz.places_by_rowids(best)
+        return [(places[r], s, "fuzzy match", k) for r, (s, k) in best.items()]
+
+
+# --- context matching -------------------------------------------------------------
+
+
+def _phrase_stems(phrase: str) -> set[str]:
+    out = set()
+    for key in latin_forms(phrase) if has_cyrillic(phrase) else {phrase}:
+        words = key.split()
+        if words:
+            out.add(" ".join(stem(w) for w in words))
+    return out
+
+
+def _area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[AreaName]:
+    stems = _phrase_stems(core)
+    found: list[AreaName] = []
+    for a in areas:
+        if a.level != level:
+            continue
+        if any(s == a.stem or stems_compatible(s, a.stem) for s in stems):
+            found.append(a)
+    return found
+
+
+def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:
+    if not phrase:
+        return [], ""
+    latin = {phrase} if not has_cyrillic(phrase) else set(latin_forms(phrase))
+    for form in sorted(latin):
+        core, level = split_area(form)
+        if level is not None and core:
+            hits = _area_matches(core, level, areas)
+            if hits:
+                return _unique_places(hits), level
+    # Countries are recognised by name alone ("Russia", "Ukraine", "Sri Lanka").
+    hits = [a for a in areas if a.level == "country" and a.stem in latin]
+    if hits:
+        return _unique_places(hits), "country"
+    return [], ""
+
+
+def _unique_places(hits: Iterable[AreaName]) -> list[Place]:
+    return list({h.place.id: h.place for h in hits}.values())
+
+
+def _in_area(place: Place, area: Place, level: str) -> bool:
+    if place.id == area.id:
+        return True
+    if level == "country":
+        return place.country_code == area.country_code
+    if not place.admin1_code or place.admin1_code != area.admin1_code:
+        return False
+    if level == "admin1":
+        return True
+    if area.admin2_stem.startswith("osm:"):
+        # OSM raions have polygons in geokursk.boundaries, but postal points carry only the old
+        # raion name; a label-point radius keeps geocoding free of geometry libraries.
+        return haversine_km(place.lat, place.lon, area.lat, area.lon) <= 45.0
+    return bool(place.admin2_stem) and (
+        place.admin2_stem == area.admin2_stem
+        or stems_compatible(place.admin2_stem, area.admin2_stem)
+    )
+
+
+def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
+    c.total = c.name_score
+    if not mentions:
+        return
+    by_level: dict[str, list[Place]] = {}
+    for m in mentions:
+        by_level.setdefault(m.level, []).extend(m.places)
+    # A district implies its region; a region its country.
+    for a in by_level.get("admin2", []):
+        by_level.setdefault("_implied_admin1", []).append(a)
+    for lvl in ("admin1", "_implied_admin1"):
+        for a in by_level.get(lvl, []):
+            by_level.setdefault("_implied_country", []).append(a)
+    p = c.place
+    if p.is_area and any(p.id == a.id for lst in by_level.values() for a in lst):
+        c.notes.append("named in context")
+        c.total += 5
+        return
+    if "country" in by_level or "_implied_country" in by_level:
+        allowed = by_level.get("country", []) + by_level.get("_implied_country", [])
+        if not any(_in_area(p, a, "country") for a in allowed):
+            c.eligible = False
+            names = sorted({a.country_code for a in allowed})
+            c.notes.append(f"outside context country {'/'.join(names)}")
+            return
+    if "admin1" in by_level or "_implied_admin1" in by_level:
+        allowed = by_level.get("admin1", []) + by_level.get("_implied_admin1", [])
+        if not any(_in_area(p, a, "admin1") for a in allowed):
+            c.eligible = False
+            labels = sorted({a.admin1 or a.name_latin for a in allowed})
+            c.notes.append(f"outside context region {' / '.join(labels)}")
+            return
+        c.total += 6
+        c.notes.append(f"inside {p.admin1}")
+    elif "country" in by_level:
+        c.total += 2
+        c.notes.append(f"inside context country {p.country_code}")
+    if "admin2" in by_level:
+        if any(_in_area(p, a, "admin2") for a in by_level["admin2"]):
+            c.total += 8
+            c.notes.append(f"inside context district {p.admin2 or ''}".rstrip())
+
+
+def _apply_cohesion(cands: dict[str, list[_Cand]]) -> None:
+    names = list(cands)
+    if len(names) < 2:
+        return
+    for n in names:
+        others = [m for m in names if m != n]
+        for c in cands[n]:
+            if not c.eligible or not c.place.ok:
+                continue
+            near = 0
+            for m in others:
+                if any(
+                    o.eligible
+                    and o.place.ok
+                    and o.place.id != c.place.id
+                    and haversine_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon)
+                    <= COHESION_KM
+                    for o in cands[m]
+                ):
+                    near += 1
+            if near:
+                c.total += 10.0 * near / len(others)
+                c.notes.append(f"{near} co-mentioned place(s) within {COHESION_KM:.0f} km")
+
+
+def _apply_prior(c: _Cand, query_is_area: bool = False) -> None:
+    # Prominence: news names the bigger place unless it says otherwise.  A
+    # 10x larger population is worth 2 points, a national capital 5: enough to
+    # pick Washington DC or Moscow (Russia) over small namesakes, never enough
+    # to override context, which excludes candidates outright.
+    pop = c.place.population or 0
+    if pop > 1000:
+        c.total += min(10.0, 2.0 * (math.log10(pop) - 3.0))
+    if c.place.feature_code == "PPLC":
+        c.total += 5.0
+    elif c.place.feature_code == "PPLA":
+        c.total += 1.0
+    if query_is_area and c.place.source in ("natural-earth", "openstreetmap"):
+        # Of two areas answering to one name (Sumy Raion of 2020 and the older Sumskyi raion
+        # of the postal data) prefer the current one, whose polygon the package ships.
+        c.total += 6.0
+    if c.place.is_area and not query_is_area and c.place.feature_code != "PCLI":
+        # A bare name ("Kyiv") means the city rather than the region of that name.
+        c.total -= 5.0
+
+
+def _describe(c: _Cand) -> str:
+    how = f"{c.how} '{c.key}'" if c.how != "exact name" else f"exact name '{c.key}'"
+    bits = [f"{how} ({c.name_score:.0f})", *c.notes]
+    if not c.place.ok:
+        bits.append(f"flagged by gazetteer build: {c.place.quality}")
+    return "; ".join(bits)
+
+
+def _decide(
+    query: str, cands: list[_Cand], mentions: Sequence[AreaMention], context: str | None
+) -> GeocodeResult:
+    ranked = sorted(cands, key=lambda c: (-c.total, -c.name_score, c.place.id))
+    eligible = [c for c in ranked if c.eligible and c.place.ok]
+
+    def alts(exclude: str | None) -> tuple[Alternative, ...]:
+        return tuple(
+            Alternative(c.place, min(100.0, c.total), _describe(c))
+            for c in ranked
+            if c.place.id != exclude
+        )[:MAX_ALTERNATIVES]
+
+    if not eligible:
+        if not ranked:
+            reason = f"no gazetteer entry matches {query!r} or a close spelling"
+        elif mentions and not any(c.eligible for c in ranked if c.place.ok):
+            areas = "; ".join(m.label for m in mentions)
+            reason = (
+                f"no candidate inside the context area ({areas}); "
+                f"{len(ranked)} candidate(s) elsewhere"
+            )
+        else:
+            reason = (
+                f"only flagged or out-of-context entries match ({len(ranked)} candidate(s)); "
+                "not confident"
+            )
+        return GeocodeResult(query, "unresolved", None, 0.0, reason, alts(None), context)
+    best = eligible[0]
+    rivals = [
+        c
+        for c in eligible[1:]
+        if best.total - c.total < TIE_MARGIN
+        and haversine_km(best.place.lat, best.place.lon, c.place.lat, c.place.lon) > SAME_PLACE_KM
+    ]
+    if rivals:
+        reason = (
+            f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "
+            f"({', '.join(c.place.admin_path() for c in [best, *rivals][:4])}); "
+            "add context (region or district) to choose"
+        )
+        return GeocodeResult(
+            query, "ambiguous", None, min(100.0, best.total), reason, alts(None), context
+        )
+    return GeocodeResult(
+        query,
+        "resolved",
+        best.place,
+        min(100.0, best.total),
+        _describe(best),
+        alts(best.place.id),
+        context,
+    )
+
+
+# --- frames -------------------------------------------------------------------
+
+
+def results_frame(results: Sequence[GeocodeResult]) -> gpd.GeoDataFrame:
+    """Build the EPSG:4326 GeoDataFrame of geocoding results (pure function).
+
+    Unresolved and ambiguous rows keep their place in the order with an
+    empty geometry.
+    """
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rows = []
+    geoms = []
+    for r in results:
+        d = r.to_dict()
+        d["alternatives"] = json.dumps(d["alternatives"], ensure_ascii=False)
+        rows.append(d)
+        # shapely points are (x=lon, y=lat)
+        geoms.append(Point(r.lon, r.lat) if r.lat is not None and r.lon is not None else None)
+    columns = [
+        "query",
+        "status",
+        "name",
+        "name_latin",
+        "name_ru",
+        "name_uk",
+        "id",
+        "source",
+        "feature_code",
+        "country_code",
+        "admin1",
+        "admin2",
+        "lat",
+        "lon",
+        "score",
+        "reason",
+        "alternatives",
+    ]
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=columns)
+    df["lat"] = df["lat"].astype(float)
+    df["lon"] = df["lon"].astype(float)
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+_DEFAULT: Geocoder | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_geocoder() -> Geocoder:
+    """Return the process-wide geocoder on the default gazetteer (created once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = Geocoder()
+    return _DEFAULT

@@ -1,0 +1,412 @@
+"""Name normalisation and romanisation.
+
+News spells the same village many ways (Plekhovo, Plyokhovo, Plekhove,
+Плёхово, Плехово; Martynovka, Martynivka, Мартинівка).  Three layers bring
+them together:
+
+``fold``
+    Unicode-decomposes, drops diacritics, apostrophes and soft/hard signs,
+    lowercases and collapses punctuation to single spaces.  Script is kept.
+``latin_forms``
+    Romanises Cyrillic by several standard systems (via :mod:`iuliia` for
+    Russian and :mod:`translitua` for Ukrainian) plus common news forms, and
+    returns the set of folded Latin *keys*.  Exact matching works on these.
+``skeleton``
+    A coarse phonetic key of a Latin key: Russian/Ukrainian letter pairs that
+    news forms swap (kh/h, g/h, zh/z, ts/c, i/y/o/e...) are merged and vowels
+    after the first letter are dropped, so ``plekhovo``, ``plyokhovo`` and
+    ``plekhove`` all give ``plhv``.  It only *retrieves* fuzzy candidates;
+    they are then scored with :func:`rapidfuzz.fuzz.ratio` on the keys.
+
+The phonetic rules are written here because no library covers
+Russian/Ukrainian cross-romanisation folding (``jellyfish``'s Soundex and
+Metaphone are tuned to English spelling and merge far too much).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import iuliia
+import translitua
+
+__all__ = [
+    "AREA_WORDS",
+    "fold",
+    "has_cyrillic",
+    "latin_forms",
+    "name_key",
+    "romanize",
+    "skeleton",
+    "split_area",
+    "stem",
+    "stems_compatible",
+]
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+# Apostrophes, primes, modifier letters and soft/hard signs carry no sound
+# that news spellings agree on, so they are removed rather than spaced.
+_SILENT = re.compile(
+    r"[\u0027\u0060\u00b4\u02b9-\u02bf\u2018\u2019\u201b\u2032\u2033ьъЬЪ\u00b7\u201d\u201c\"]"
+)
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+# The systems whose output news writers actually use.  Rarer ones (ISO 9,
+# scientific) mostly differ by diacritics that fold away, or by letters the
+# consonant skeleton merges, so fuzzy matching still finds their forms.
+_RUSSIAN_SCHEMES = (
+    iuliia.WIKIPEDIA,
+    iuliia.BGN_PCGN,
+    iuliia.ICAO_DOC_9303,
+    iuliia.MOSMETRO,
+)
+_UKRAINIAN_SCHEMES = (
+    translitua.UkrainianKMU,
+    translitua.UkrainianBGN,
+)
+
+#: Words that mark an administrative area in English, Russian, Ukrainian news text.
+AREA_WORDS: dict[str, str] = {
+    # admin-1
+    "oblast": "admin1",
+    "oblasts": "admin1",
+    "region": "admin1",
+    "regions": "admin1",
+    "province": "admin1",
+    "krai": "admin1",
+    "kray": "admin1",
+    "republic": "admin1",
+    "okrug": "admin1",
+    "voblast": "admin1",
+    "oblasti": "admin1",
+    "область": "admin1",
+    "области": "admin1",
+    "областi": "admin1",
+    "обл": "admin1",
+    "край": "admin1",
+    "края": "admin1",
+    "республика": "admin1",
+    # admin-2
+    "district": "admin2",
+    "districts": "admin2",
+    "raion": "admin2",
+    "rayon": "admin2",
+    "raioni": "admin2",
+    "hromada": "admin2",
+    "район": "admin2",
+    "района": "admin2",
+    "районе": "admin2",
+    "р-н": "admin2",
+}
+
+
+def has_cyrillic(text: str) -> bool:
+    """Return True when ``text`` contains any Cyrillic letter."""
+    return bool(_CYRILLIC.search(text))
+
+
+def fold(text: str) -> str:
+    """Fold a name to a comparison form, keeping its script.
+
+    Parameters
+    ----------
+    text : str
+        Any place name or phrase.
+
+    Returns
+    -------
+    str
+        Lowercase text without diacritics, apostrophes or soft signs, with
+        every run of punctuation or whitespace turned into a single space.
+        ``ё``/``й`` lose their diacritics like Latin letters do.
+
+    Examples
+    --------
+    >>> fold("Plyókhovo")
+    'plyokhovo'
+    >>> fold("Bol'shoye  Soldatskoye")
+    'bolshoye soldatskoye'
+    >>> fold("Плёхово")
+    'плехово'
+    >>> fold("")
+    ''
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _SILENT.sub("", stripped).lower()
+    stripped = stripped.replace("_", " ")
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", stripped)).strip()
+
+
+@lru_cache(maxsize=65536)
+def romanize(name: str) -> tuple[str, ...]:
+    """Romanise a Cyrillic name by every supported system.
+
+    Parameters
+    ----------
+    name : str
+        A name in Russian, Ukrainian or Belarusian Cyrillic.  Latin input is
+        returned unchanged as the only form.
+
+    Returns
+    -------
+    tuple of str
+        Distinct raw romanisations (not folded), first the most common news
+        form.  Ukrainian-only letters (і, ї, є, ґ) select the Ukrainian
+        systems first; Russian-only letters (ы, э, ъ, ё) the Russian ones;
+        otherwise both families are applied.
+
+    Examples
+    --------
+    >>> romanize("Плёхово")[0]
+    'Plyokhovo'
+    >>> romanize("Мартинівка")[0]
+    'Martynivka'
+    """
+    if not has_cyrillic(name):
+        return (name,)
+    ukrainian = bool(_UKRAINIAN_ONLY.search(name))
+    russian = bool(_RUSSIAN_ONLY.search(name))
+    forms: list[str] = []
+    if ukrainian:
+        forms += [translitua.translit(name, s) for s in _UKRAINIAN_SCHEMES]
+    if russian or not ukrainian:
+        forms += [s.translate(name) for s in _RUSSIAN_SCHEMES]
+        # Some systems keep "ё" as is; make it Latin "e" so keys stay Latin.
+        forms = [f.replace("ё", "e").replace("Ё", "E") for f in forms]
+    if not ukrainian and not russian:
+        forms += [translitua.translit(name, s) for s in _UKRAINIAN_SCHEMES[:1]]
+    return tuple(dict.fromkeys(_finish(f) for f in forms))
+
+
+def _finish(form: str) -> str:
+    """Romanise letters one family's systems left (names mixing ы and і exist in the data)."""
+    if has_cyrillic(form):
+        form = iuliia.WIKIPEDIA.translate(form)
+    if has_cyrillic(form):
+        form = translitua.translit(form, translitua.UkrainianKMU)
+    return _CYRILLIC.sub("", form)
+
+
+# News forms of endings that the standard systems do not produce.
+_ENDING_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("skoye", "skoe"),
+    ("skoe", "skoye"),
+    ("skiy", "sky"),
+    ("skii", "sky"),
+    ("skyi", "sky"),
+    ("iy", "y"),
+    ("yy", "y"),
+    ("aya", "aia"),
+    ("oye", "oe"),
+    ("eye", "ee"),
+)
+
+
+def name_key(name: str) -> str:
+    """Return the primary folded Latin key of a name (first romanisation, folded).
+
+    Examples
+    --------
+    >>> name_key("Плёхово")
+    'plyokhovo'
+    >>> name_key("  Sudzha ")
+    'sudzha'
+    """
+    return fold(romanize(name.strip())[0]) if name.strip() else ""
+
+
+@lru_cache(maxsize=65536)
+def latin_forms(name: str) -> frozenset[str]:
+    """Return every folded Latin key under which ``name`` should be found.
+
+    Parameters
+    ----------
+    name : str
+        A name in Latin or Cyrillic script.
+
+    Returns
+    -------
+    frozenset of str
+        Folded keys from every romanisation system plus common news endings
+        (``-skoye``/``-skoe``, ``-skiy``/``-sky``...).  Empty for a name with
+        no letters or digits.
+
+    Examples
+    --------
+    >>> sorted(latin_forms("Мартыновка"))
+    ['martynovka']
+    >>> "plekhovo" in latin_forms("Плёхово") and "plyokhovo" in latin_forms("Плёхово")
+    True
+    >>> latin_forms("—")
+    frozenset()
+    """
+    keys: set[str] = set()
+    for form in romanize(name):
+        key = fold(form)
+        if not key:
+            continue
+        keys.add(key)
+        words = key.split(" ")
+        for old, new in _ENDING_VARIANTS:
+            changed = [w[: -len(old)] + new if w.endswith(old) else w for w in words]
+            if changed != words:
+                keys.add(" ".join(changed))
+    return frozenset(keys)
+
+
+# Order matters: multi-letter groups first.  Each rule merges letters that
+# Russian and Ukrainian romanisations (and news writers) swap for one sound.
+_SKELETON_RULES: tuple[tuple[str, str], ...] = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("kh", "h"),
+    ("zh", "z"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("x", "h"),
+    ("g", "h"),
+    ("w", "v"),
+    ("q", "k"),
+    ("j", ""),
+)
+_VOWELS = re.compile(r"[aeiouy]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def skeleton(key: str) -> str:
+    """Return the consonant skeleton of a folded Latin key.
+
+    Parameters
+    ----------
+    key : str
+        Output of :func:`fold` on a Latin name (Cyrillic is romanised first).
+
+    Returns
+    -------
+    str
+        Per word: the first letter, then the word's consonants after merging
+        kh/h/g/x, zh/z, sh/shch/s, ch/ts/c; doubled letters collapsed.
+
+    Examples
+    --------
+    >>> skeleton("plekhovo"), skeleton("plyokhovo"), skeleton("plekhove")
+    ('plhv', 'plhv', 'plhv')
+    >>> skeleton("martynivka") == skeleton("martynovka")
+    True
+    >>> skeleton("")
+    ''
+    """
+    if has_cyrillic(key):
+        key = fold(romanize(key)[0])
+    out = []
+    for word in key.split():
+        w = word
+        for old, new in _SKELETON_RULES:
+            w = w.replace(old, new)
+        if not w:
+            continue
+        head, tail = w[0], _VOWELS.sub("", w[1:])
+        if head in "yj" and tail:
+            head, tail = tail[0], tail[1:]
+        out.append(_REPEATS.sub(r"\1", head + tail))
+    return " ".join(out)
+
+
+_ADJ_ENDINGS = (
+    "skaya",
+    "skiy",
+    "skii",
+    "skyi",
+    "sky",
+    "ska",
+    "skoye",
+    "skoe",
+    "ske",
+    "sk",
+)
+_STEM_ENDINGS = re.compile(r"(aya|aia|iy|ii|yi|yy|oye|oe|oy|ye|ogo|oi|a|e|i|o|u|y)$")
+
+
+def stem(word: str) -> str:
+    """Return a crude stem of one folded Latin word for area-name comparison.
+
+    Drops inflectional endings (``kurskaya`` -> ``kursk``,
+    ``sumy`` -> ``sum``, ``sudzhanskiy`` -> ``sudzhansk``).
+    """
+    s = _STEM_ENDINGS.sub("", word)
+    return s if len(s) >= 3 else word
+
+
+_AREA_SUFFIX = r"(an|in|ov|iv|ev|en|n|v|s)?sk|(an|in|ov|iv|ev|en)?c?k?"
+
+
+def stems_compatible(a: str, b: str) -> bool:
+    """Tell whether two area-name stems can name the same area.
+
+    ``kursk`` ~ ``kursk``, ``sum`` ~ ``sumsk`` (Sumy / Sumska),
+    ``sudzh`` ~ ``sudzhansk`` (Sudzha / Sudzhansky), ``kharkiv`` ~
+    ``kharkovsk`` (via the skeleton).  The longer stem may only add an
+    adjectival suffix (``sk``, optionally after ``an``/``in``/``ov``/``iv``/``ev``).
+
+    Examples
+    --------
+    >>> stems_compatible("sudzh", "sudzhansk"), stems_compatible("sum", "sumsk")
+    (True, True)
+    >>> stems_compatible("kursk", "kurchatovsk")
+    False
+    """
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    candidates = {short, skeleton(short)}
+    rest_long = {long_, skeleton(long_)}
+    for base in candidates:
+        for full in rest_long:
+            if full == base:
+                return True
+            if full.startswith(base):
+                suffix = full[len(base) :]
+                if len(base) >= 3 and re.fullmatch(_AREA_SUFFIX, suffix):
+                    return True
+    return False
+
+
+def split_area(phrase: str) -> tuple[str, str | None]:
+    """Split a trailing or leading area word off a folded phrase.
+
+    Returns
+    -------
+    tuple
+        ``(core, level)`` where ``level`` is ``"admin1"``, ``"admin2"`` or
+        ``None`` when the phrase names no area type.
+
+    Examples
+    --------
+    >>> split_area("kursk region")
+    ('kursk', 'admin1')
+    >>> split_area("sudzhansky district")
+    ('sudzhansky', 'admin2')
+    >>> split_area("курская область")
+    ('курская', 'admin1')
+    >>> split_area("plekhovo")
+    ('plekhovo', None)
+    """
+    words = phrase.split()
+    if len(words) >= 2:
+        if words[-1] in AREA_WORDS:
+            return " ".join(words[:-1]), AREA_WORDS[words[-1]]
+        if words[0] in AREA_WORDS:
+            return " ".join(words[1:]), AREA_WORDS[words[0]]
+    return phrase, None

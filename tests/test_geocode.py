@@ -1,0 +1,176 @@
+"""Tests for geokursk.geocode on the shipped gazetteer."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from geokursk import Geocoder, InvalidQueryError, geocode, geocode_frame
+from geokursk.geocode import haversine_km
+
+# GeoNames postal points of the three villages (geo/geonames-postal, RU 307823/307825/307833).
+POSTAL = {
+    "Plekhovo": (51.1031, 35.3275),
+    "Vorobzha": (51.1614, 35.4856),
+    "Martynovka": (51.2414, 35.3647),
+}
+
+
+@pytest.fixture(scope="module")
+def gc() -> Geocoder:
+    return Geocoder()
+
+
+def test_article_villages_resolve_in_sudzhansky_district(gc: Geocoder) -> None:
+    results = gc.geocode_many(list(POSTAL), context="Kursk region")
+    for r in results:
+        assert r.status == "resolved", r.reason
+        assert r.place is not None
+        assert r.place.admin1 == "Kursk Oblast"
+        assert r.place.admin2 == "Sudzhansky District"
+        lat, lon = POSTAL[r.query]
+        assert haversine_km(r.lat or 0, r.lon or 0, lat, lon) < 3.0
+
+
+def test_kurilovka_is_unresolved_with_homonyms_as_alternatives(gc: Geocoder) -> None:
+    r = gc.geocode_many(
+        ["Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"], context="Kursk region"
+    )[3]
+    assert r.status == "unresolved"
+    assert r.lat is None and r.lon is None
+    admin1s = {a.place.admin1 for a in r.alternatives}
+    assert not [a for a in r.alternatives if a.place.ok and a.place.admin1 == "Kursk Oblast"]
+    assert any("Lipetsk" in (a or "") for a in admin1s)
+    assert all("outside context" in a.reason or not a.place.ok for a in r.alternatives)
+    assert "context" in r.reason
+
+
+@pytest.mark.parametrize("context", ["Stavropol Krai", "Sumy Oblast"])
+def test_other_contexts_resolve_elsewhere_or_abstain(gc: Geocoder, context: str) -> None:
+    for r in gc.geocode_many(list(POSTAL), context=context):
+        if r.status == "resolved":
+            assert r.place is not None and r.place.admin1 != "Kursk Oblast", r
+        else:
+            assert r.place is None
+
+
+def test_stavropol_context_picks_the_stavropol_martynovka(gc: Geocoder) -> None:
+    r = gc.geocode("Martynovka", context="Stavropol Krai")
+    assert r.status == "resolved"
+    assert r.place is not None and r.place.admin1_code == "RU.70"
+    assert gc.geocode("Plekhovo", context="Stavropol Krai").status == "unresolved"
+
+
+def test_bare_homonym_without_context_is_ambiguous_not_a_guess(gc: Geocoder) -> None:
+    r = gc.geocode("Martynovka")
+    assert r.status == "ambiguous"
+    assert r.place is None and len(r.alternatives) >= 3
+    assert "context" in r.reason
+
+
+def test_co_mentions_resolve_jointly_without_context(gc: Geocoder) -> None:
+    r = gc.geocode_many(["Martynovka", "Plekhovo", "Vorobzha"])[0]
+    assert r.status == "resolved"
+    assert r.place is not None and r.place.admin2 == "Sudzhansky District"
+    assert "co-mentioned" in r.reason
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Plyokhovo", "Плёхово", "Плехово", "Plekhove", "plekhovo", "PLEKHOVO"]
+)
+def test_spellings_and_scripts_reach_the_same_village(gc: Geocoder, spelling: str) -> None:
+    r = gc.geocode(spelling, context="Sudzha district, Kursk region")
+    assert r.status == "resolved", (spelling, r.reason, r.alternatives[:3])
+    assert r.place is not None
+    assert haversine_km(r.place.lat, r.place.lon, *POSTAL["Plekhovo"]) < 3
+
+
+def test_ukrainian_form_of_a_russian_village(gc: Geocoder) -> None:
+    r = gc.geocode("Мартинівка", context="Курська область")
+    assert r.status == "resolved"
+    assert r.place is not None and r.place.admin2 == "Sudzhansky District"
+
+
+def test_flagged_postal_rows_are_never_answers(gc: Geocoder) -> None:
+    # Дарьино (Kursk Oblast, postal 307813) has a point near Moscow: flagged outside-admin1.
+    r = gc.geocode("Дарьино", context="Kursk region")
+    if r.place is not None:
+        assert r.place.ok
+    flagged = [a for a in r.alternatives if not a.place.ok]
+    assert any("outside-admin1" in a.place.quality for a in flagged)
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Pyongyang", "KP"), ("Washington", "US"), ("Kyiv", "UA"), ("Moscow", "RU"), ("Nepal", "NP")],
+)
+def test_world_places(gc: Geocoder, name: str, country: str) -> None:
+    r = gc.geocode(name)
+    assert r.status == "resolved", r.reason
+    assert r.place is not None and r.place.country_code == country
+
+
+def test_region_and_country_names_resolve_to_areas(gc: Geocoder) -> None:
+    r = gc.geocode("Kursk region")
+    assert r.place is not None and r.place.id == "ne:RU-KRS" and r.place.is_area
+    assert gc.geocode("Sri Lanka").place.id == "country:LK"  # type: ignore[union-attr]
+
+
+def test_find_areas_recognises_region_phrases(gc: Geocoder) -> None:
+    text = (
+        "fighting near Sudzha district in Russia's Kursk region and в Курской области; Sumy Oblast"
+    )
+    found = [(m.text, m.level) for m in gc.find_areas(text)]
+    assert ("Sudzha district", "admin2") in found
+    assert ("Russia's", "country") in found
+    assert ("Kursk region", "admin1") in found
+    assert ("Курской области", "admin1") in found
+    assert ("Sumy Oblast", "admin1") in found
+    assert gc.find_areas(None) == []
+
+
+def test_result_dict_follows_cli_contract(gc: Geocoder) -> None:
+    d = gc.geocode("Vorobzha", context="Kursk region").to_dict()
+    for key in (
+        "query",
+        "status",
+        "lat",
+        "lon",
+        "name",
+        "country_code",
+        "admin1",
+        "admin2",
+        "score",
+        "reason",
+        "alternatives",
+    ):
+        assert key in d
+    u = gc.geocode("Kurilovka", context="Kursk region").to_dict()
+    assert u["lat"] is None and u["name"] is None
+    assert all({"name", "lat", "lon", "admin1", "score"} <= set(a) for a in u["alternatives"])
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "—", "123"])
+def test_empty_names_raise_a_clear_error(gc: Geocoder, bad: str) -> None:
+    with pytest.raises(InvalidQueryError, match="place name #1"):
+        gc.geocode(bad)
+
+
+def test_single_string_instead_of_list_is_rejected(gc: Geocoder) -> None:
+    with pytest.raises(InvalidQueryError, match="sequence"):
+        gc.geocode_many("Plekhovo")  # type: ignore[arg-type]
+
+
+def test_frame_keeps_order_and_unresolved_rows() -> None:
+    names = ["Kurilovka", "Plekhovo", "Nowhere-on-earth-xyz", "Vorobzha"]
+    gdf = geocode_frame(names, context="Kursk region")
+    assert gdf.crs.to_epsg() == 4326
+    assert list(gdf["query"]) == names
+    assert list(gdf["status"]) == ["unresolved", "resolved", "unresolved", "resolved"]
+    assert gdf.geometry.iloc[0] is None and math.isnan(gdf["lat"].iloc[0])
+    assert gdf.geometry.iloc[1].x == pytest.approx(gdf["lon"].iloc[1])
+
+
+def test_module_level_geocode_uses_shared_instance() -> None:
+    assert geocode("Vorobzha", context="Kursk region").status == "resolved"
