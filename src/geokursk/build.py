@@ -233,15 +233,20 @@ class GazetteerWriter:
         """Deduplicate name rows, build indexes, write ``meta`` and move the file in place."""
         self.flush()
         c = self.conn
+        # Reversed skeletons let fuzzy search block on a name's end as well as its start,
+        # so a typo in the first letters still finds the name.
+        c.create_function("reverse_text", 1, lambda s: s[::-1], deterministic=True)
         c.executescript(
             """
             CREATE TABLE names2(key TEXT NOT NULL, place INTEGER NOT NULL, skel TEXT NOT NULL,
-                kind TEXT NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
-            INSERT INTO names2 SELECT key, place, skel, min(kind) FROM names
+                rskel TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+            INSERT INTO names2 SELECT key, place, skel, '', min(kind) FROM names
                 GROUP BY key, place ORDER BY key, place;
             DROP TABLE names;
             ALTER TABLE names2 RENAME TO names;
-            CREATE INDEX names_skel ON names(skel, key, place);
+            UPDATE names SET rskel = reverse_text(skel);
+            CREATE INDEX names_skel ON names(skel);
+            CREATE INDEX names_rskel ON names(rskel);
             CREATE INDEX places_id ON places(id);
             CREATE INDEX places_gn ON places(gn_id);
             """

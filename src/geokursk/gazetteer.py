@@ -56,7 +56,7 @@ __all__ = [
 #: Environment variable naming a gazetteer file to use instead of the shipped one.
 ENV_VAR = "GEOKURSK_GAZETTEER"
 FORMAT_NAME = "geokursk-gazetteer"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 #: Feature codes that denote an area rather than a point-like place.
 AREA_FEATURES = frozenset(
@@ -355,18 +355,23 @@ class Gazetteer:
             f"SELECT place, key, kind FROM names WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
         )
 
-    def by_skeleton_prefix(self, prefix: str, *, limit: int = 20000) -> list[tuple[int, str]]:
+    def by_skeleton_prefix(
+        self, prefix: str, *, reverse: bool = False, limit: int = 20000
+    ) -> list[tuple[int, str]]:
         """Return ``(place rowid, key)`` pairs whose skeleton starts with ``prefix``.
 
-        Used to block fuzzy matching: only these keys are scored.
+        With ``reverse=True`` the prefix is matched against the reversed
+        skeleton, i.e. it selects names by how they *end*.  Used to block
+        fuzzy matching: only these keys are scored.
         """
         if not prefix:
             return []
+        column = "rskel" if reverse else "skel"
         hi = prefix + "\uffff"
         rows = (
             self._conn()
             .execute(
-                "SELECT place, key FROM names WHERE skel >= ? AND skel < ? LIMIT ?",
+                f"SELECT place, key FROM names WHERE {column} >= ? AND {column} < ? LIMIT ?",
                 (prefix, hi, limit),
             )
             .fetchall()

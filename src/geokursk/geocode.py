@@ -406,11 +406,11 @@ class Geocoder:
             if cur is None or score > cur.name_score:
                 by_id[place.id] = _Cand(place, score, how, key)
 
+        for hit in gaz.by_keys(keys):
+            add(hit.place, 100.0 if hit.kind == "name" else 98.0, f"exact {hit.kind}", hit.key)
         if level is not None:
             for area in _area_matches(core, level, gaz.areas()):
                 add(area.place, 100.0, f"{level} name", area.stem)
-        for hit in gaz.by_keys(keys):
-            add(hit.place, 100.0 if hit.kind == "name" else 98.0, f"exact {hit.kind}", hit.key)
         skels = {skeleton(k) for k in keys}
         for hit in gaz.by_skeletons(skels):
             if hit.place.id in by_id and by_id[hit.place.id].name_score >= 98:
@@ -435,7 +435,11 @@ class Geocoder:
         gaz = self.gazetteer
         pairs: dict[str, list[int]] = {}
         for sk in sorted(skels):
-            for rowid, key in gaz.by_skeleton_prefix(sk[:3]):
+            # Block on the first and on the last three skeleton letters: a misspelling
+            # rarely touches both ends of a name.
+            for rowid, key in gaz.by_skeleton_prefix(sk[:3]) + gaz.by_skeleton_prefix(
+                sk[::-1][:3], reverse=True
+            ):
                 pairs.setdefault(key, []).append(rowid)
         if not pairs:
             return []

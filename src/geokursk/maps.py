@@ -1165,12 +1165,7 @@ _RUNTIME_JS = r"""
     gk.layers.push({layer: group, side: spec.side, claimant: spec.claimant});
     if (spec.z !== undefined) {
       gk.pending.push(unpack(spec.z).then(function (data) {
-        // Filling a group that is on the map draws every layer one by one,
-        // which takes many times longer than adding the filled group at once.
-        var shown = map.hasLayer(group);
-        if (shown) { map.removeLayer(group); }
-        fill(group, data);
-        if (shown) { map.addLayer(group); }
+        return {map: map, group: group, data: data};
       }));
     } else {
       fill(group, spec);
@@ -1179,7 +1174,18 @@ _RUNTIME_JS = r"""
   };
 
   gk.whenReady = function (fn) {
-    Promise.all(gk.pending).then(fn, function (err) {
+    Promise.all(gk.pending).then(function (unpacked) {
+      // Fill every group in one task, each while off the map: adding layers
+      // one by one to a drawn canvas redraws it each time.
+      unpacked.forEach(function (u) {
+        var shown = u.map.hasLayer(u.group);
+        if (shown) { u.map.removeLayer(u.group); }
+        fill(u.group, u.data);
+        if (shown) { u.map.addLayer(u.group); }
+      });
+      gk.pending = [];
+      fn();
+    }, function (err) {
       gk.error = String(err && err.message || err);
       var c = L.control({position: "topright"});
       c.onAdd = function () {

@@ -1,0 +1,218 @@
+"""Benchmark geokursk geocoding against a brute-force rapidfuzz scan.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_geocode.py [--rows 1000000] [--queries 300]
+
+What it measures (each figure printed, with a ratio against a baseline run
+in the same process):
+
+* names/s for exact and fuzzy (misspelt) queries through
+  ``Geocoder.geocode`` on the shipped gazetteer and on a large
+  GeoNames-format gazetteer, versus ``rapidfuzz.process.extractOne`` over
+  every name key of the same gazetteer (the brute-force scan), and the
+  top-1 agreement between the two (same best name key, or an equal score);
+* cold start: a fresh interpreter importing geokursk and answering one
+  query (median of 5 runs);
+* index build rows/s of ``build_gazetteer`` on the large file.
+
+The large gazetteer is generated, not downloaded: ``--rows`` synthetic
+settlements written in the GeoNames main-dump format (19 tab-separated
+columns) to ``benchmarks/out/synthetic_allCountries.txt``.  Names are
+Slavic-like compounds of syllables, one in five also has a Cyrillic
+alternate name, and coordinates are spread over Russia, Ukraine and
+Belarus.  Fuzzy queries are real names with one news-style change
+(o->i as in Russian/Ukrainian forms, kh->h, a dropped or doubled letter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from geokursk.build import build_gazetteer
+from geokursk.gazetteer import Gazetteer, default_gazetteer_path
+from geokursk.geocode import Geocoder
+from geokursk.normalize import fold, latin_forms
+
+OUT = Path(__file__).resolve().parent / "out"
+
+_ONSETS = ["b", "v", "g", "d", "zh", "z", "k", "l", "m", "n", "p", "r", "s", "t", "kh", "ch",
+           "sh", "pl", "kr", "st", "gr", "br", "sv", "dr", "sl", "pr", "tr"]
+_VOWELS = ["a", "o", "e", "i", "u", "y", "ya", "yu"]
+_CODAS = ["", "", "n", "r", "l", "s", "v", "k"]
+_SUFFIXES = ["ovka", "evka", "ino", "ovo", "evo", "ka", "any", "skoye", "ichi", "tsy", "ovichi",
+             "noye", "ets", "ok"]
+_CYR = {"a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "zh": "ж", "z": "з",
+        "i": "и", "y": "ы", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+        "r": "р", "s": "с", "t": "т", "u": "у", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш",
+        "ya": "я", "yu": "ю"}
+
+
+def synthetic_name(rng: random.Random) -> str:
+    parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+             for _ in range(rng.randint(1, 3))]
+    word = "".join(parts) + rng.choice(_SUFFIXES)
+    return word[0].upper() + word[1:]
+
+
+def to_cyrillic(name: str) -> str:
+    out, i, low = [], 0, name.lower()
+    while i < len(low):
+        two = low[i : i + 2]
+        if two in _CYR:
+            out.append(_CYR[two])
+            i += 2
+        else:
+            out.append(_CYR.get(low[i], low[i]))
+            i += 1
+    s = "".join(out)
+    return s[:1].upper() + s[1:]
+
+
+def write_synthetic(path: Path, rows: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names: list[str] = []
+    with path.open("w", encoding="utf-8") as fh:
+        for gid in range(10_000_000, 10_000_000 + rows):
+            name = synthetic_name(rng)
+            alts = to_cyrillic(name) if rng.random() < 0.2 else ""
+            lat, lon = rng.uniform(44.0, 60.0), rng.uniform(23.0, 60.0)
+            cc = rng.choice(["RU", "RU", "RU", "UA", "BY"])
+            fh.write(f"{gid}\t{name}\t{name}\t{alts}\t{lat:.5f}\t{lon:.5f}\tP\tPPL\t{cc}\t\t"
+                     f"{rng.randint(1, 80):02d}\t\t\t\t{rng.choice([0, 0, 120, 800, 5000])}\t\t100\t"
+                     "Europe/Moscow\t2024-01-01\n")
+            if len(names) < 200_000:
+                names.append(name)
+    return names
+
+
+def misspell(name: str, rng: random.Random) -> str:
+    low = name.lower()
+    ops: list[Callable[[str], str]] = [
+        lambda s: s.replace("o", "i", 1) if "o" in s[1:] else s + "a",
+        lambda s: s.replace("kh", "h", 1) if "kh" in s else s.replace("k", "kh", 1),
+        lambda s: s[: len(s) // 2] + s[len(s) // 2 + 1 :],
+        lambda s: s[: len(s) // 2] + s[len(s) // 2] + s[len(s) // 2 :],
+        lambda s: s.replace("y", "i", 1) if "y" in s else s.replace("e", "ye", 1),
+    ]
+    out = rng.choice(ops)(low)
+    return out[:1].upper() + out[1:]
+
+
+def all_keys(path: Path) -> list[str]:
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as c:
+        return [r[0] for r in c.execute("SELECT DISTINCT key FROM names")]
+
+
+def time_geokursk(gc: Geocoder, queries: Sequence[str]) -> tuple[float, list[str]]:
+    """Return names/s and the best name key geokursk found for each query."""
+    t0 = time.perf_counter()
+    for q in queries:
+        gc.geocode(q)
+    rate = len(queries) / (time.perf_counter() - t0)
+    best: list[str] = []
+    for q in queries:  # untimed: the best-matching name key, to compare with the scan
+        cands = gc._candidates(q)
+        best.append(max(cands, key=lambda c: c.name_score).key if cands else "")
+    return rate, best
+
+
+def time_bruteforce(keys: list[str], queries: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
+    out: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+    for q in queries:
+        hit = process.extractOne(fold(q), keys, scorer=fuzz.ratio)
+        out.append((hit[0], float(hit[1])) if hit else ("", 0.0))
+    return len(queries) / (time.perf_counter() - t0), out
+
+
+def agreement(queries: Sequence[str], ours: Sequence[str], brute: Sequence[tuple[str, float]]) -> float:
+    agree = 0
+    for q, mine, (key, score) in zip(queries, ours, brute, strict=True):
+        if mine == key:
+            agree += 1
+        elif mine:
+            my_score = max(fuzz.ratio(k, mine) for k in latin_forms(q) or {fold(q)})
+            agree += my_score >= score  # an equally good key (a tie the scan broke otherwise)
+    return agree / len(queries)
+
+
+def cold_start(gazetteer: Path, name: str, runs: int = 5) -> float:
+    code = (
+        "import time; t=time.perf_counter(); import geokursk; "
+        f"geokursk.Geocoder({str(gazetteer)!r}).geocode({name!r}); "
+        "print(time.perf_counter()-t)"
+    )
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times)
+
+
+def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brute: int) -> None:
+    gc = Geocoder(gaz_path)
+    gc.geocode(exact[0])  # warm the connection and caches
+    keys = all_keys(gaz_path)
+    print(f"\n== {label}: {len(Gazetteer(gaz_path)):,} places, {len(keys):,} distinct name keys")
+    for kind, queries in (("exact", exact), ("fuzzy", fuzzy)):
+        ours_rate, ours_best = time_geokursk(gc, queries)
+        sub = queries[:n_brute]
+        brute_rate, brute_best = time_bruteforce(keys, sub)
+        agree = agreement(sub, ours_best[:n_brute], brute_best)
+        print(f"{kind:>5}: geokursk {ours_rate:8.1f} names/s | brute-force extractOne "
+              f"{brute_rate:6.2f} names/s | ratio {ours_rate / brute_rate:7.1f}x | "
+              f"top-1 agreement {agree:.1%} (n={len(sub)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--brute", type=int, default=100, help="queries for the slow baseline")
+    ap.add_argument("--skip-large", action="store_true")
+    args = ap.parse_args(argv)
+    rng = random.Random(11)
+
+    shipped = default_gazetteer_path()
+    with sqlite3.connect(f"{shipped.resolve().as_uri()}?mode=ro", uri=True) as c:
+        real = [r[0] for r in c.execute(
+            "SELECT name_latin FROM places WHERE quality = 'ok' AND length(name_latin) > 4 "
+            "ORDER BY rowid")]
+    real_exact = rng.sample(real, args.queries)
+    real_fuzzy = [misspell(n, rng) for n in rng.sample(real, args.queries)]
+    bench("shipped gazetteer", shipped, real_exact, real_fuzzy, args.brute)
+    print(f"cold start (import + first answer, shipped): {cold_start(shipped, 'Plekhovo'):.3f} s")
+
+    if args.skip_large:
+        return 0
+    src = OUT / "synthetic_allCountries.txt"
+    t0 = time.perf_counter()
+    names = write_synthetic(src, args.rows)
+    print(f"\ngenerated {args.rows:,} GeoNames rows in {time.perf_counter() - t0:.1f} s -> {src}")
+    gaz = OUT / "synthetic.sqlite"
+    t0 = time.perf_counter()
+    stats = build_gazetteer([src], gaz, progress=False)
+    dt = time.perf_counter() - t0
+    print(f"index build: {stats['places']:,} rows, {stats['names']:,} name keys in {dt:.1f} s "
+          f"= {stats['places'] / dt:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB")
+    exact = rng.sample(names, args.queries)
+    fuzzy = [misspell(n, rng) for n in rng.sample(names, args.queries)]
+    bench(f"synthetic GeoNames gazetteer ({args.rows:,} rows)", gaz, exact, fuzzy, args.brute)
+    print(f"cold start (import + first answer, large): {cold_start(gaz, exact[0]):.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
