@@ -46,21 +46,88 @@ from geokursk.normalize import fold, latin_forms
 
 OUT = Path(__file__).resolve().parent / "out"
 
-_ONSETS = ["b", "v", "g", "d", "zh", "z", "k", "l", "m", "n", "p", "r", "s", "t", "kh", "ch",
-           "sh", "pl", "kr", "st", "gr", "br", "sv", "dr", "sl", "pr", "tr"]
+_ONSETS = [
+    "b",
+    "v",
+    "g",
+    "d",
+    "zh",
+    "z",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "kh",
+    "ch",
+    "sh",
+    "pl",
+    "kr",
+    "st",
+    "gr",
+    "br",
+    "sv",
+    "dr",
+    "sl",
+    "pr",
+    "tr",
+]
 _VOWELS = ["a", "o", "e", "i", "u", "y", "ya", "yu"]
 _CODAS = ["", "", "n", "r", "l", "s", "v", "k"]
-_SUFFIXES = ["ovka", "evka", "ino", "ovo", "evo", "ka", "any", "skoye", "ichi", "tsy", "ovichi",
-             "noye", "ets", "ok"]
-_CYR = {"a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "zh": "ж", "z": "з",
-        "i": "и", "y": "ы", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
-        "r": "р", "s": "с", "t": "т", "u": "у", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш",
-        "ya": "я", "yu": "ю"}
+_SUFFIXES = [
+    "ovka",
+    "evka",
+    "ino",
+    "ovo",
+    "evo",
+    "ka",
+    "any",
+    "skoye",
+    "ichi",
+    "tsy",
+    "ovichi",
+    "noye",
+    "ets",
+    "ok",
+]
+_CYR = {
+    "a": "а",
+    "b": "б",
+    "v": "в",
+    "g": "г",
+    "d": "д",
+    "e": "е",
+    "zh": "ж",
+    "z": "з",
+    "i": "и",
+    "y": "ы",
+    "k": "к",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "o": "о",
+    "p": "п",
+    "r": "р",
+    "s": "с",
+    "t": "т",
+    "u": "у",
+    "kh": "х",
+    "ts": "ц",
+    "ch": "ч",
+    "sh": "ш",
+    "ya": "я",
+    "yu": "ю",
+}
 
 
 def synthetic_name(rng: random.Random) -> str:
-    parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
-             for _ in range(rng.randint(1, 3))]
+    parts = [
+        rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+        for _ in range(rng.randint(1, 3))
+    ]
     word = "".join(parts) + rng.choice(_SUFFIXES)
     return word[0].upper() + word[1:]
 
@@ -89,9 +156,11 @@ def write_synthetic(path: Path, rows: int, seed: int = 7) -> list[str]:
             alts = to_cyrillic(name) if rng.random() < 0.2 else ""
             lat, lon = rng.uniform(44.0, 60.0), rng.uniform(23.0, 60.0)
             cc = rng.choice(["RU", "RU", "RU", "UA", "BY"])
-            fh.write(f"{gid}\t{name}\t{name}\t{alts}\t{lat:.5f}\t{lon:.5f}\tP\tPPL\t{cc}\t\t"
-                     f"{rng.randint(1, 80):02d}\t\t\t\t{rng.choice([0, 0, 120, 800, 5000])}\t\t100\t"
-                     "Europe/Moscow\t2024-01-01\n")
+            fh.write(
+                f"{gid}\t{name}\t{name}\t{alts}\t{lat:.5f}\t{lon:.5f}\tP\tPPL\t{cc}\t\t"
+                f"{rng.randint(1, 80):02d}\t\t\t\t{rng.choice([0, 0, 120, 800, 5000])}\t\t100\t"
+                "Europe/Moscow\t2024-01-01\n"
+            )
             if len(names) < 200_000:
                 names.append(name)
     return names
@@ -128,7 +197,9 @@ def time_geokursk(gc: Geocoder, queries: Sequence[str]) -> tuple[float, list[str
     return rate, best
 
 
-def time_bruteforce(keys: list[str], queries: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
+def time_bruteforce(
+    keys: list[str], queries: Sequence[str]
+) -> tuple[float, list[tuple[str, float]]]:
     out: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     for q in queries:
@@ -137,7 +208,9 @@ def time_bruteforce(keys: list[str], queries: Sequence[str]) -> tuple[float, lis
     return len(queries) / (time.perf_counter() - t0), out
 
 
-def agreement(queries: Sequence[str], ours: Sequence[str], brute: Sequence[tuple[str, float]]) -> float:
+def agreement(
+    queries: Sequence[str], ours: Sequence[str], brute: Sequence[tuple[str, float]]
+) -> float:
     agree = 0
     for q, mine, (key, score) in zip(queries, ours, brute, strict=True):
         if mine == key:
@@ -156,7 +229,9 @@ def cold_start(gazetteer: Path, name: str, runs: int = 5) -> float:
     )
     times = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
 
@@ -171,9 +246,11 @@ def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brut
         sub = queries[:n_brute]
         brute_rate, brute_best = time_bruteforce(keys, sub)
         agree = agreement(sub, ours_best[:n_brute], brute_best)
-        print(f"{kind:>5}: geokursk {ours_rate:8.1f} names/s | brute-force extractOne "
-              f"{brute_rate:6.2f} names/s | ratio {ours_rate / brute_rate:7.1f}x | "
-              f"top-1 agreement {agree:.1%} (n={len(sub)})")
+        print(
+            f"{kind:>5}: geokursk {ours_rate:8.1f} names/s | brute-force extractOne "
+            f"{brute_rate:6.2f} names/s | ratio {ours_rate / brute_rate:7.1f}x | "
+            f"top-1 agreement {agree:.1%} (n={len(sub)})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,9 +264,13 @@ def main(argv: list[str] | None = None) -> int:
 
     shipped = default_gazetteer_path()
     with sqlite3.connect(f"{shipped.resolve().as_uri()}?mode=ro", uri=True) as c:
-        real = [r[0] for r in c.execute(
-            "SELECT name_latin FROM places WHERE quality = 'ok' AND length(name_latin) > 4 "
-            "ORDER BY rowid")]
+        real = [
+            r[0]
+            for r in c.execute(
+                "SELECT name_latin FROM places WHERE quality = 'ok' AND length(name_latin) > 4 "
+                "ORDER BY rowid"
+            )
+        ]
     real_exact = rng.sample(real, args.queries)
     real_fuzzy = [misspell(n, rng) for n in rng.sample(real, args.queries)]
     bench("shipped gazetteer", shipped, real_exact, real_fuzzy, args.brute)
@@ -205,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     stats = build_gazetteer([src], gaz, progress=False)
     dt = time.perf_counter() - t0
-    print(f"index build: {stats['places']:,} rows, {stats['names']:,} name keys in {dt:.1f} s "
-          f"= {stats['places'] / dt:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB")
+    print(
+        f"index build: {stats['places']:,} rows, {stats['names']:,} name keys in {dt:.1f} s "
+        f"= {stats['places'] / dt:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB"
+    )
     exact = rng.sample(names, args.queries)
     fuzzy = [misspell(n, rng) for n in rng.sample(names, args.queries)]
     bench(f"synthetic GeoNames gazetteer ({args.rows:,} rows)", gaz, exact, fuzzy, args.brute)

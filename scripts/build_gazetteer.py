@@ -291,6 +291,16 @@ def build(geo: Path, out: Path) -> dict[str, object]:
                 restored += 1
     flag_counts["shared-coordinate-kept-inside-polygon"] = restored
     report["postal_flags"] = dict(sorted(flag_counts.items()))
+    # Per-region view for the regions the brief measured (accuracy-4 settlements only).
+    per_region: dict[str, Counter[str]] = defaultdict(Counter)
+    for rec in records:
+        if rec.admin1_code in ("RU.41", "UA.21") and rec.provenance.endswith("acc4"):
+            per_region[rec.admin1_code]["accuracy4_settlements"] += 1
+            for f in rec.quality.split(","):
+                per_region[rec.admin1_code][f] += 1
+    report["postal_flags_accuracy4_by_region"] = {
+        k: dict(sorted(v.items())) for k, v in sorted(per_region.items())
+    }
     report["postal_ok"] = sum(1 for r in records if r.quality == "ok")
 
     # -- Wikipedia supplement

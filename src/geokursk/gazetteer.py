@@ -345,38 +345,34 @@ class Gazetteer:
         marks = ",".join("?" * len(ks))
         return self._hits(f"SELECT place, key, kind FROM names WHERE key IN ({marks})", ks)
 
-    def by_skeletons(self, skeletons: Iterable[str], *, limit: int = 5000) -> list[NameHit]:
-        """Return places whose name skeleton equals one of ``skeletons``."""
+    def keys_by_skeletons(self, skeletons: Iterable[str], *, limit: int = 20000) -> list[str]:
+        """Return distinct name keys whose skeleton equals one of ``skeletons``."""
         ss = sorted(set(s for s in skeletons if s))
         if not ss:
             return []
         marks = ",".join("?" * len(ss))
-        return self._hits(
-            f"SELECT place, key, kind FROM names WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
+        rows = self._conn().execute(
+            f"SELECT DISTINCT key FROM names WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
         )
+        return [str(r[0]) for r in rows]
 
-    def by_skeleton_prefix(
+    def keys_by_skeleton_prefix(
         self, prefix: str, *, reverse: bool = False, limit: int = 20000
-    ) -> list[tuple[int, str]]:
-        """Return ``(place rowid, key)`` pairs whose skeleton starts with ``prefix``.
+    ) -> list[str]:
+        """Return distinct name keys whose skeleton starts with ``prefix``.
 
         With ``reverse=True`` the prefix is matched against the reversed
         skeleton, i.e. it selects names by how they *end*.  Used to block
-        fuzzy matching: only these keys are scored.
+        fuzzy matching: only these keys are scored, never the whole table.
         """
         if not prefix:
             return []
         column = "rskel" if reverse else "skel"
-        hi = prefix + "\uffff"
-        rows = (
-            self._conn()
-            .execute(
-                f"SELECT place, key FROM names WHERE {column} >= ? AND {column} < ? LIMIT ?",
-                (prefix, hi, limit),
-            )
-            .fetchall()
+        rows = self._conn().execute(
+            f"SELECT DISTINCT key FROM names WHERE {column} >= ? AND {column} < ? LIMIT ?",
+            (prefix, prefix + "\uffff", limit),
         )
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return [str(r[0]) for r in rows]
 
     def places_by_rowids(self, rowids: Iterable[int]) -> dict[int, Place]:
         """Return places keyed by internal row id."""

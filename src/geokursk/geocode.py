@@ -412,48 +412,40 @@ class Geocoder:
             for area in _area_matches(core, level, gaz.areas()):
                 add(area.place, 100.0, f"{level} name", area.stem)
         skels = {skeleton(k) for k in keys}
-        for hit in gaz.by_skeletons(skels):
-            if hit.place.id in by_id and by_id[hit.place.id].name_score >= 98:
-                continue
-            s = max(fuzz.ratio(k, hit.key) for k in keys)
-            if s >= SKELETON_ACCEPT:
-                # Same consonant skeleton: the ratio's spread among such variants is noise
-                # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and
-                # stays well below an exact match.
-                add(
-                    hit.place,
-                    VARIANT_BASE + 0.2 * (s - SKELETON_ACCEPT),
-                    "spelling variant",
-                    hit.key,
-                )
+        # Same consonant skeleton: the ratio's spread among such variants is noise
+        # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and stays
+        # well below an exact match.
+        variants = _best_keys(keys, gaz.keys_by_skeletons(skels), SKELETON_ACCEPT, limit=40)
+        for hit in gaz.by_keys(variants):
+            s = variants[hit.key]
+            add(hit.place, VARIANT_BASE + 0.2 * (s - SKELETON_ACCEPT), "spelling variant", hit.key)
         if not any(c.name_score >= FUZZY_ACCEPT for c in by_id.values()):
-            for c in self._fuzzy(keys, skels):
-                add(*c)
+            # Block on the first and on the last three skeleton letters: a misspelling
+            # rarely touches both ends of a name.  Only keys in those index ranges are scored.
+            block: set[str] = set()
+            for sk in sorted(skels):
+                block.update(gaz.keys_by_skeleton_prefix(sk[:3]))
+                block.update(gaz.keys_by_skeleton_prefix(sk[::-1][:3], reverse=True))
+            near = _best_keys(keys, block, FUZZY_ACCEPT, limit=25)
+            for hit in gaz.by_keys(near):
+                add(hit.place, near[hit.key], "fuzzy match", hit.key)
         return list(by_id.values())
 
-    def _fuzzy(self, keys: set[str], skels: set[str]) -> list[tuple[Place, float, str, str]]:
-        gaz = self.gazetteer
-        pairs: dict[str, list[int]] = {}
-        for sk in sorted(skels):
-            # Block on the first and on the last three skeleton letters: a misspelling
-            # rarely touches both ends of a name.
-            for rowid, key in gaz.by_skeleton_prefix(sk[:3]) + gaz.by_skeleton_prefix(
-                sk[::-1][:3], reverse=True
-            ):
-                pairs.setdefault(key, []).append(rowid)
-        if not pairs:
-            return []
-        choices = list(pairs)
-        best: dict[int, tuple[float, str]] = {}
-        for k in sorted(keys):
-            for key, score, _ in process.extract(
-                k, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_ACCEPT, limit=25
-            ):
-                for rowid in pairs[key]:
-                    if score > best.get(rowid, (0.0, ""))[0]:
-                        best[rowid] = (float(score), key)
-        places = gaz.places_by_rowids(best)
-        return [(places[r], s, "fuzzy match", k) for r, (s, k) in best.items()]
+
+def _best_keys(
+    queries: Iterable[str], choices: Iterable[str], cutoff: float, *, limit: int
+) -> dict[str, float]:
+    """Score distinct gazetteer keys against the query keys; keep the best ``limit``."""
+    pool = sorted(set(choices))
+    best: dict[str, float] = {}
+    if not pool:
+        return best
+    for q in sorted(queries):
+        for key, score, _ in process.extract(
+            q, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit
+        ):
+            best[key] = max(best.get(key, 0.0), float(score))
+    return dict(sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
 
 
 # --- context matching -------------------------------------------------------------
