@@ -98,7 +98,9 @@ def test_geo_copies_are_identical_to_the_raw_sources() -> None:
         "geonames-postal/RU_2016.zip": "geonames-postal-codes/RU_2016.zip",
         "geonames-postal/UA_2024.txt": "geonames-postal-codes/UA_2024.txt",
         "wikipedia-localities/localities.csv": "wikipedia-localities/localities.csv",
-        "natural-earth/ne_10m_admin1_ru_ua_by_window.geojson": "natural-earth-admin1/ne_10m_admin1_ru_ua_by_window.geojson",
+        "natural-earth/ne_10m_admin1_ru_ua_by_window.geojson": (
+            "natural-earth-admin1/ne_10m_admin1_ru_ua_by_window.geojson"
+        ),
     }
     for ours, raw in pairs.items():
         assert (ROOT / "geo" / ours).read_bytes() == (SHARED_RAW / raw).read_bytes(), ours
