@@ -88,7 +88,15 @@ def generate(n: int, seed: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
                     "score": 90.0 if resolved else 0.0,
                     "reason": "exact name in context" if resolved else "no candidate",
                     "alternatives": json.dumps(
-                        [{"name": "Другая", "lat": 52.0, "lon": 36.0, "admin1": "Kursk", "score": 50}]
+                        [
+                            {
+                                "name": "Другая",
+                                "lat": 52.0,
+                                "lon": 36.0,
+                                "admin1": "Kursk",
+                                "score": 50,
+                            }
+                        ]
                     ),
                     # Data model is (lat, lon); shapely wants x=lon, y=lat.
                     "geometry": Point(lon, lat) if resolved else None,
@@ -125,7 +133,9 @@ def generate(n: int, seed: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
                 "figures": "[]",
                 "claim_status": status,
                 "corroborated_by": "[]",
-                "disputed_by": json.dumps([f"c{max(i - 1, 0):05d}"]) if status == "disputed" else "[]",
+                "disputed_by": json.dumps([f"c{max(i - 1, 0):05d}"])
+                if status == "disputed"
+                else "[]",
                 "responses": "[]",
                 "extent": extent,
                 "n_places": k,
@@ -160,7 +170,9 @@ def naive_map(claims_gdf: gpd.GeoDataFrame, places_gdf: gpd.GeoDataFrame) -> fol
         ).add_to(group)
     for row in claims_gdf.itertuples():
         if row.geometry is not None and row.geometry.geom_type == "Polygon":
-            group = groups.setdefault(row.claimant, folium.FeatureGroup(name=row.claimant).add_to(m))
+            group = groups.setdefault(
+                row.claimant, folium.FeatureGroup(name=row.claimant).add_to(m)
+            )
             folium.Polygon(
                 [(y, x) for x, y in row.geometry.exterior.coords], popup=row.paraphrase
             ).add_to(group)

@@ -212,7 +212,13 @@ def sample_claims() -> list[dict[str, Any]]:
                     "lat": 51.171,
                     "lon": 35.134,
                     "alternatives": [
-                        {"name": "Мартыновка", "lat": 52.1, "lon": 36.2, "admin1": "Kursk Oblast", "score": 61}
+                        {
+                            "name": "Мартыновка",
+                            "lat": 52.1,
+                            "lon": 36.2,
+                            "admin1": "Kursk Oblast",
+                            "score": 61,
+                        }
                     ],
                 },
             ],
@@ -258,7 +264,12 @@ def sample_claims() -> list[dict[str, Any]]:
             "figures": ["more than 500 killed (Ukrainian soldiers)"],
             "disputed_by": ["zelensky-sudzha"],
             "places": [
-                {"place": "Bolshoe Soldatskoe", "name_ru": "Большое Солдатское", "lat": 51.36, "lon": 35.51},
+                {
+                    "place": "Bolshoe Soldatskoe",
+                    "name_ru": "Большое Солдатское",
+                    "lat": 51.36,
+                    "lon": 35.51,
+                },
                 {"place": "Kurilovka"},
             ],
         },

@@ -287,7 +287,9 @@ def test_compressed_canvas_map_draws_the_same_claims(
         )
         loaded = open_map(save_map(m, tmp_path / f"c{compress}.html", self_contained=True))
         assert loaded.errors == []
-        counts.append(loaded.page.evaluate("[geokursk.items.length, Object.keys(geokursk.claims).length]"))
+        counts.append(
+            loaded.page.evaluate("[geokursk.items.length, Object.keys(geokursk.claims).length]")
+        )
         assert loaded.page.evaluate("geokursk.openClaim('gur-losses')")
         text = loaded.page.locator(".leaflet-popup-content").inner_text()
         assert "at least 30 killed and wounded" in text

@@ -63,7 +63,7 @@ def test_self_contained_file_has_no_external_script_or_stylesheet(
         _build(sample_frames, reference_frames), tmp_path / "m.html", self_contained=True
     ).read_text(encoding="utf-8")
     assert "<script src=" not in page
-    assert "<link rel=\"stylesheet\"" not in page
+    assert '<link rel="stylesheet"' not in page
     assert 't.version="1.9.3"' in page  # Leaflet itself
     assert "url(images/" not in page and "data:image/png;base64," in page
     assert "sourceMappingURL" not in page
@@ -97,7 +97,7 @@ def test_cdn_only_plugins_are_refused_with_a_hint() -> None:
 def test_awesome_markers_cannot_be_dropped_silently() -> None:
     m = folium.Map(tiles=None)
     folium.Marker([51, 35], icon=folium.Icon(color="red")).add_to(m)
-    with pytest.raises(ExportError, match="L.AwesomeMarkers"):
+    with pytest.raises(ExportError, match=r"L\.AwesomeMarkers"):
         inline_assets(m.get_root().render())
 
 
@@ -111,7 +111,7 @@ def test_failed_replace_leaves_old_file_and_no_temp_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(ExportError, match="could not write the map to .*No space left"):
+    with pytest.raises(ExportError, match=r"could not write the map to .*No space left"):
         save_map(_build(sample_frames, reference_frames), target)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html"]

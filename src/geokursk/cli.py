@@ -189,8 +189,72 @@ def _short_date(iso: str | None, precision: str | None) -> str:
 
 
 def _add_extract(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("extract", help="find place mentions and claim candidates in an article")
-    p.set_defaults(handler=_not_ready)
+    p = sub.add_parser(
+        "extract",
+        help="find place mentions and claim candidates in an article",
+        description="Find place mentions (with character spans) in an article, resolve them "
+        "with the gazetteer using the regions and places the article names, and propose claim "
+        "candidates (claimant, figures, places, dates). Unresolved names are reported.",
+    )
+    p.add_argument("article", metavar="ARTICLE", help="UTF-8 text file of the article")
+    _gazetteer_option(p)
+    p.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        help="publication date relative dates ('on Monday') refer to; for a republished "
+        "report give the original date (default: the text's dateline, with a note)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_run_extract)
+
+
+def _iso_date(value: str) -> object:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {value!r}: use YYYY-MM-DD, e.g. 2024-12-17"
+        ) from None
+
+
+def _run_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.extract import extract_article, read_article
+    from geokursk.geocode import Geocoder
+
+    text = read_article(args.article)
+    ex = extract_article(text, geocoder=Geocoder(args.gazetteer), published=args.published)
+    if args.json:
+        print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"reference date: {ex.reference_date or '-'} ({ex.date_basis})")
+    for note in ex.notes:
+        print(f"note: {note}")
+    print(f"\n{len(ex.places)} place mentions")
+    for pm in ex.places:
+        where = (
+            f"{pm.result.place.name_latin} ({pm.result.place.admin_path()})"
+            if pm.status == "resolved" and pm.result.place is not None
+            else pm.result.reason
+        )
+        print(f"{pm.start:>6}-{pm.end:<6}{pm.mention}\t{pm.relation}\t{pm.status}\t{where}")
+    print(f"\n{len(ex.claims)} claim candidates")
+    for c in ex.claims:
+        rec = c.to_record()
+        figures = "; ".join(
+            f"{f['qualifier']} {f['value'] if f['value'] is not None else '?'} {f['kind']}"
+            for f in rec["figures"]
+        )
+        places = ", ".join(f"{p['relation']} {p['name']} ({p['status']})" for p in rec["places"])
+        print(
+            f"{rec['id']}\t{rec['claimant']} [{rec['side']}]\t{rec['claim_date'] or '-'}\t"
+            f"{figures or '-'}\t{places or '-'}"
+        )
+    return 0
 
 
 # --- map (maps module) -------------------------------------------------------

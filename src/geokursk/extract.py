@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from geokursk.errors import GeokurskError
-from geokursk.geocode import AreaMention, GeocodeResult, Geocoder, default_geocoder
+from geokursk.geocode import AreaMention, Geocoder, GeocodeResult, default_geocoder
 from geokursk.normalize import fold, has_cyrillic, latin_forms, name_key
 
 __all__ = [
@@ -546,9 +546,13 @@ _WEEKDAYS = {
     },
     **{
         d: i
-        for i, d in enumerate("понедельник вторник среду четверг пятницу субботу воскресенье".split())
+        for i, d in enumerate(
+            "понедельник вторник среду четверг пятницу субботу воскресенье".split()
+        )
     },
-    **{d: i for i, d in enumerate("понеділок вівторок середу четвер пятницю суботу неділю".split())},
+    **{
+        d: i for i, d in enumerate("понеділок вівторок середу четвер пятницю суботу неділю".split())
+    },
 }
 _RELATIVE_DAYS = {
     "today": 0,
@@ -628,6 +632,10 @@ _WEAK_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("к", "to"),
     ("до", "to"),
 )
+_GENERIC_TAIL = frozenset(
+    "direction axis front sector area border frontline направление направлении напрямок "
+    "напрямку".split()
+)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*(?:and|or|и|или|та|і|й|а также))\s*$", re.IGNORECASE)
 _AREA_AFTER = re.compile(
     r"^\s+(?:(?:border|frontier|southern|northern|western|eastern|neighbouring|neighboring)\s+)?"
@@ -642,6 +650,8 @@ _AREA_LIST_AFTER = re.compile(
 
 def _area_ok(text: str, area: AreaMention) -> bool:
     """Keep an area phrase unless it is part of a longer capitalised name ("Ukraine Air")."""
+    if not area.text[:1].isupper():
+        return False  # "кроме того" is not Togo
     if _POSSESSIVE.search(area.text) and area.text[-1:] in "sS":
         return True  # "Russia's Kursk region"
     after = text[area.end : area.end + 40]
@@ -688,10 +698,18 @@ def _find_places(
         taken.append((a.start, a.end))
     prev: _Cand | None = None
     for s_idx, (s_start, s_end) in enumerate(sentences):
-        for run in _capitalised_runs(text, s_start, s_end):
-            start, end = run[0][1], run[-1][2]
-            if any(a < end and start < b for a, b in taken):
+        for whole in _capitalised_runs(text, s_start, s_end):
+            run = [t for t in whole if not any(a < t[2] and t[1] < b for a, b in taken)]
+            if not run:
                 continue
+            if len(run) != len(whole):
+                # Keep the words before an area phrase: "Воробжи [Курской области]".
+                first_taken = next(
+                    i for i, t in enumerate(whole) if any(a < t[2] and t[1] < b for a, b in taken)
+                )
+                run = whole[:first_taken]
+                if not run:
+                    continue
             cand = _judge_run(text, run, s_idx, s_start, theatre, gc, prev)
             if cand is not None:
                 cands.append(cand)
@@ -709,7 +727,7 @@ def _theatre(areas: Sequence[AreaMention]) -> str | None:
 
 
 def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[str, int, int]]]:
-    """Runs of capitalised words separated by single spaces, without leading stop words."""
+    """Return runs of capitalised words separated by single spaces, minus leading stop words."""
     runs: list[list[tuple[str, int, int]]] = []
     cur: list[tuple[str, int, int]] = []
     for m in _TOKEN.finditer(text, s_start, s_end):
@@ -739,20 +757,21 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
 
 
 def _trigger(text: str, start: int, s_start: int) -> tuple[str | None, bool]:
-    """The relation a place word before ``start`` gives, and whether it is strong."""
-    before = fold(text[max(s_start, start - 60) : start])
-    before = " " + before
+    """Return the relation a place word before ``start`` gives, and whether it is strong."""
+    before = " " + fold(text[max(s_start, start - 60) : start])
     for phrase, rel in _STRONG_TRIGGERS:
         if before.endswith(" " + fold(phrase)):
             return rel, True
     for phrase, rel in _WEAK_TRIGGERS:
         if before.endswith(" " + phrase):
+            if phrase == "у" and not re.search("[іїєґ]", text[s_start : start + 200]):
+                return "near", False  # Russian "у Мартыновки" is "near", Ukrainian "у" is "in"
             return rel, False
     return None, False
 
 
 def _lookup_forms(name: str) -> list[str]:
-    """The name, then dictionary forms of an inflected Cyrillic name (most likely first)."""
+    """Return the name, then dictionary forms of an inflected Cyrillic name (likeliest first)."""
     if not has_cyrillic(name):
         return [name]
     words = name.split()
@@ -774,7 +793,7 @@ _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ою", ("а",)),
     ("ом", ("", "о")),
     ("ем", ("ь", "е")),
-    ("ей", ("ь", "я")),
+    ("ей", ("а", "ь", "я")),
     ("ы", ("а",)),
     ("и", ("а", "я", "ь")),
     ("і", ("а", "ь", "я")),
@@ -812,8 +831,12 @@ def _judge_run(
     low = [w.lower() for w in words]
     if all(w in _STOP_WORDS or w in _MONTHS or w in _WEEKDAYS for w in low):
         return None
-    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
-        return None  # acronyms: GUR, RT, US, ВСУ
+    if len(words) > 1 and low[-1] in _GENERIC_TAIL:
+        # "Kharkiv direction", "Zaporizhzhia front": the name without the military term.
+        run = run[:-1]
+        end = run[-1][2]
+        mention, words, low = text[start:end], words[:-1], low[:-1]
+    acronym = len(words) == 1 and words[0].isupper() and len(words[0]) <= 4
     rel, strong = _trigger(text, start, s_start)
     listed = (
         prev is not None
@@ -829,13 +852,31 @@ def _judge_run(
     if area_q is not None:
         found = gc.find_areas(area_q[0])
         if found:
-            return _Cand(start, area_q[1], text[start : area_q[1]], area_q[0], s_idx, rel or "in",
-                         "area phrase", strong, area=True)  # fmt: skip
+            return _Cand(
+                start,
+                area_q[1],
+                text[start : area_q[1]],
+                area_q[0],
+                s_idx,
+                rel or "in",
+                "area phrase",
+                strong,
+                area=True,
+            )
     query, hits = _gazetteer_hits(gc, mention)
+    if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
+        return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
     sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
     common = sentence_initial and (
         low[0] in _STOP_WORDS or re.search(rf"\b{re.escape(low[0])}\b", text) is not None
     )
+    if hits and rel is None and not listed:
+        # Without a place word before it, only a primary name counts ("Al" is an
+        # alternate name of Halle, "Part" of some town): and never a sentence's first word
+        # when that word is also an ordinary word elsewhere.
+        hits = [h for h in hits if h.kind == "name"]
+        if not hits:
+            return None
     if hits:
         prominent = any(_prominent(h) for h in hits)
         in_theatre = theatre is not None and _in_theatre(gc, hits, theatre)
@@ -851,18 +892,34 @@ def _judge_run(
         if common and rel is None:
             return None
         if reasons:
-            return _Cand(start, end, mention, query, s_idx, rel or "in",
-                         "gazetteer match; " + ", ".join(reasons), strong)  # fmt: skip
+            return _Cand(
+                start,
+                end,
+                mention,
+                query,
+                s_idx,
+                rel or "in",
+                "gazetteer match; " + ", ".join(reasons),
+                strong,
+            )
         return None
-    if len(words) > 1 and any(_gazetteer_hits(gc, w)[1] for w in words):
-        return None  # only part of the run is a place name: a person or an organisation
     if common:
         return None
     if strong or (listed and prev is not None and prev.strong):
+        if len(words) > 1 and any(_gazetteer_hits(gc, w)[1] for w in words) and not strong:
+            return None
         near = _near_match(gc, query)
         how = "spelling variant in the gazetteer" if near else "not in the gazetteer"
-        return _Cand(start, end, mention, query, s_idx, rel or "near",
-                     f"strong place pattern ({rel}); {how}", True)  # fmt: skip
+        return _Cand(
+            start,
+            end,
+            mention,
+            query,
+            s_idx,
+            rel or "near",
+            f"strong place pattern ({rel}); {how}",
+            True,
+        )
     return None
 
 
@@ -931,7 +988,6 @@ def _resolve(
     for c in cands:
         by_sentence.setdefault(c.sentence, []).append(c)
     for s_idx, group in sorted(by_sentence.items()):
-        s_start, s_end = sentences[s_idx]
         sentence_areas = [c.query for c in group if c.area]
         chosen: dict[int, tuple[GeocodeResult, str | None]] = {}
         for i, c in enumerate(group):
@@ -943,13 +999,19 @@ def _resolve(
             stages.append(("; ".join(sentence_areas), "sentence"))
         if theatre is not None:
             stages.append((theatre, "article"))
+        stages.append((theatre, "co-mentions"))
         stages.append((None, "none"))
         first: dict[int, tuple[GeocodeResult, str | None]] = {}
         for ctx, stage in stages:
             if not pending:
                 break
             queries = [group[i].query for i in pending]
-            results = gc.geocode_many(queries, context=ctx)
+            if stage == "co-mentions":
+                # Places named elsewhere in the article support each other too.
+                others = [c.query for c in cands if not c.area and c.sentence != s_idx]
+                results = gc.geocode_many([*queries, *others], context=ctx)[: len(queries)]
+            else:
+                results = gc.geocode_many(queries, context=ctx)
             still = []
             for i, r in zip(pending, results, strict=True):
                 first.setdefault(i, (r, ctx))
@@ -972,8 +1034,9 @@ def _resolve(
         for i, c in enumerate(group):
             r, ctx = chosen[i]
             out.append(
-                PlaceMention(c.mention, c.start, c.end, c.query, c.sentence, c.relation,
-                             c.evidence, r, ctx)  # fmt: skip
+                PlaceMention(
+                    c.mention, c.start, c.end, c.query, c.sentence, c.relation, c.evidence, r, ctx
+                )
             )
     out.sort(key=lambda m: m.start)
     return out
@@ -1019,8 +1082,12 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("month", re.compile(rf"\b({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\w)", re.IGNORECASE)),
     ("weekday", re.compile(rf"(?<!\w)({_WEEKDAY_RE})(?!\w)", re.IGNORECASE)),
-    ("relative", re.compile(r"(?<!\w)(today|yesterday|сегодня|вчера|позавчера|сьогодні|вчора)(?!\w)",
-                            re.IGNORECASE)),  # fmt: skip
+    (
+        "relative",
+        re.compile(
+            r"(?<!\w)(today|yesterday|сегодня|вчера|позавчера|сьогодні|вчора)(?!\w)", re.IGNORECASE
+        ),
+    ),
 )
 _EVENT_WORDS = re.compile(
     r"(fight|fought|battle|clash|attack|strike|shell|killed|wounded|injured|missing|"
@@ -1057,8 +1124,8 @@ def _date_from_match(
     words = m.group(0)
     try:
         if kind == "iso":
-            d = dt.date(int(g[0]), int(g[1]), int(g[2]))
-            return DateMention(words, a, b, d, "day", basis="explicit date")
+            iso = dt.date(int(g[0]), int(g[1]), int(g[2]))
+            return DateMention(words, a, b, iso, "day", basis="explicit date")
         if kind == "d-d-month":
             month = _MONTHS[g[2].lower()]
             d1, why = _with_year(int(g[0]), month, g[3], ref, basis)
@@ -1066,18 +1133,17 @@ def _date_from_match(
             return DateMention(words, a, b, d1, "day", end_date=d2, basis=why)
         if kind in ("day-month", "month-day"):
             day, mon = (g[0], g[1]) if kind == "day-month" else (g[1], g[0])
-            d, why = _with_year(int(day), _MONTHS[mon.lower()], g[2], ref, basis)
-            return DateMention(words, a, b, d, "day", basis=why)
+            dd, why = _with_year(int(day), _MONTHS[mon.lower()], g[2], ref, basis)
+            return DateMention(words, a, b, dd, "day", basis=why)
     except ValueError:
         return None
     if kind == "month":
-        if g[0].lower() == "may" and g[1] is None and not m.string[max(0, m.start() - 3) :
-                                                               m.start()].strip():  # fmt: skip
-            return None  # the verb "may"
+        if g[0].lower() == "may" and g[1] is None:
+            return None  # usually the verb "may"; "May 2024" keeps its year
         if g[0][0].islower() and not has_cyrillic(g[0]):
             return None
-        d, why = _with_year(1, _MONTHS[g[0].lower()], g[1], ref, basis)
-        return DateMention(words, a, b, d, "month", basis=why)
+        dm, why = _with_year(1, _MONTHS[g[0].lower()], g[1], ref, basis)
+        return DateMention(words, a, b, dm, "month", basis=why)
     if kind == "weekday":
         wd = _WEEKDAYS[g[0].lower()]
         if ref is None:
@@ -1130,7 +1196,7 @@ _DATELINE_LINE = re.compile(
 
 
 def _find_dateline(text: str) -> dt.date | None:
-    """A line near the top that is only a date ("Fri. Jan 17th, 2025")."""
+    """Return the date of a line near the top that is only a date ("Fri. Jan 17th, 2025")."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:4]
     for ln in lines:
         m = _DATELINE_LINE.match(ln)
@@ -1188,9 +1254,9 @@ _CYR_NUMBERS = {
     "один": 1, "одна": 1, "два": 2, "две": 2, "двое": 2, "три": 3, "трое": 3, "четыре": 4,
     "четверо": 4, "пять": 5, "пятеро": 5, "шесть": 6, "шестеро": 6, "семь": 7, "семеро": 7,
     "восемь": 8, "девять": 9, "десять": 10, "двадцать": 20, "тридцать": 30, "сорок": 40,
-    "пятьдесят": 50, "сто": 100, "один": 1, "дві": 2, "троє": 3, "чотири": 4, "четверо": 4,
+    "пятьдесят": 50, "сто": 100, "дві": 2, "троє": 3, "чотири": 4,
     "пʼять": 5, "п'ять": 5, "п’ять": 5, "шість": 6, "сім": 7, "вісім": 8, "дев'ять": 9,
-    "десять": 10, "двадцять": 20, "тридцять": 30, "сорок": 40, "сто": 100,
+    "двадцять": 20, "тридцять": 30,
 }  # fmt: skip
 _MULTIPLIERS = {
     "hundred": 100, "thousand": 1000, "million": 1_000_000, "тысяч": 1000, "тысячи": 1000,
@@ -1226,9 +1292,9 @@ _QUALIFIERS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (r"casualt|убитыми и ранеными|убитых и раненых|загиблими та пораненими|санитарн", "both"),
-    (r"killed|dead|died|deaths?\b|lost their lives|убит|погиб|ликвидир|уничтож|загин|вбит|"
-     r"знищ", "killed"),
-    (r"wounded|injured|ранен|поранен", "wounded"),
+    (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|убит|погиб|ликвидир|уничтож|"
+     r"загин|вбит|знищ", "killed"),
+    (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|поранен", "wounded"),
     (r"missing|пропал|безвест|зник", "missing"),
     (r"captured|taken prisoner|prisoners?\b|surrendered|в плен|пленен|взят\w* в|полон", "captured"),
     (r"deployed|\bsent\b|posted|stationed|arrived|transferred|направлен|переброш|развернут|"
@@ -1238,8 +1304,9 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 _PEOPLE = re.compile(
     r"\b(soldiers?|troops|servicem[ae]n|service members|personnel|fighters|men|people|"
-    r"civilians|mercenaries|militants|officers|residents|conscripts|marines|"
-    r"военнослужащ\w*|военн\w*|солдат\w*|бойц\w*|человек|мирн\w* жител\w*|наемник\w*|"
+    r"civilians|mercenaries|militants|officers|residents|conscripts|marines|others|occupiers|"
+    r"оккупант\w*|"
+    r"военнослужащ\w*|военн\w*|солдат\w*|бойц\w*|человек|мирн\w* жител\w*|жител\w*|наемник\w*|"
     r"боевик\w*|військов\w*|бійц\w*|бійців|солдатів|осіб|людей|цивільн\w*|окупант\w*)\b",
     re.IGNORECASE,
 )
@@ -1252,9 +1319,7 @@ _NUMBER = re.compile(
 
 
 def _word_number_re() -> re.Pattern[str]:
-    simple = sorted(
-        [*_UNITS, *_TENS, *_CYR_NUMBERS, *_VAGUE], key=len, reverse=True
-    )
+    simple = sorted([*_UNITS, *_TENS, *_CYR_NUMBERS, *_VAGUE], key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in simple)
     return re.compile(
         rf"(?<!\w)((?:{alt})(?:[- ](?:{'|'.join(_UNITS)}))?)"
@@ -1264,9 +1329,7 @@ def _word_number_re() -> re.Pattern[str]:
 
 
 _WORD_NUMBER = _word_number_re()
-_RANGE = re.compile(
-    r"^\s*(?:to|-|–|—|or|до)\s*(\d[\d,\u00a0 ]*\d|\d|[^\W\d_]+)", re.IGNORECASE
-)
+_RANGE = re.compile(r"^\s*(?:to|-|–|—|or|до)\s*(\d[\d,\u00a0 ]*\d|\d|[^\W\d_]+)", re.IGNORECASE)
 
 
 def _parse_word_number(words: str, mult: str | None) -> tuple[int | None, str]:
@@ -1312,18 +1375,18 @@ def _find_figures(
     for m in _WORD_NUMBER.finditer(seg):
         if any(a < m.end() and m.start() < b for a, b, *_ in numbers):
             continue
-        value, qual = _parse_word_number(m.group(1), m.group(2))
-        if value is None and qual != "unspecified":
+        wvalue, qual = _parse_word_number(m.group(1), m.group(2))
+        if wvalue is None and qual != "unspecified":
             continue
         note = f"{m.group(0)!r} in the text" if m.group(1).lower() in _VAGUE else None
-        numbers.append((m.start(), m.end(), value, qual, note))
+        numbers.append((m.start(), m.end(), wvalue, qual, note))
     numbers.sort()
     out: list[FigureCandidate] = []
     skip_until = -1
     for a, b, value, qual, note in numbers:
         if a < skip_until:
             continue
-        abs_a, abs_b = start + a, start + b
+        abs_a = start + a
         if any(d.start <= abs_a < d.end for d in dates):
             continue
         if isinstance(value, int) and 1900 <= value <= 2100 and qual == "exact":
@@ -1343,33 +1406,81 @@ def _find_figures(
                 qual, fig_start = q[0], a - q[1]
         after = _clause(seg[b:], forward=True)
         before = _clause(seg[:fig_start], forward=False)
-        kind = _kind(after) or _kind(before[-80:])
+        if not _counts_people(after):
+            continue  # "two tanks", "three armoured vehicles", "20 km"
+        kind = _choose_kind(_kind(after), _kind(before[-80:], backwards=True))
         if kind is None:
             continue
         subject = _subject(after) or _subject(before[-60:])
         if subject is None:
             continue
-        subject = _enrich_subject(subject, seg)
+        subject = " ".join(_enrich_subject(subject, seg).split())
         out.append(
             FigureCandidate(
                 kind, value, qual, subject, seg[fig_start:b], start + fig_start, start + b, note
             )
         )
     if not out:
-        m = re.search(
-            r"(troops|soldiers|servicem[ae]n)\s+(?:had|have|has|were|was)\s+been\s+"
+        m_unspec = re.search(
+            r"(troops|soldiers|servicem[ae]n)\s+(?:(?:had|have|has|were|was)\s+been\s+)?"
             r"[“\"]?(killed|wounded|injured)(?:\s+and\s+(wounded|injured))?",
             seg,
             re.IGNORECASE,
         )
-        if m:
-            kind = "killed_or_wounded" if m.group(3) else _kind(m.group(2)) or "killed"
+        if m_unspec:
+            m = m_unspec
+            single = _kind(m.group(2))
+            kind = "killed_or_wounded" if m.group(3) else single[1] if single else "killed"
             out.append(
-                FigureCandidate(kind, None, "unspecified", _enrich_subject(m.group(1), seg),
-                                m.group(0), start + m.start(), start + m.end(),
-                                "no number given")  # fmt: skip
+                FigureCandidate(
+                    kind,
+                    None,
+                    "unspecified",
+                    " ".join(_enrich_subject(m.group(1), seg).split()),
+                    m.group(0),
+                    start + m.start(),
+                    start + m.end(),
+                    "no number given",
+                )
             )
     return out
+
+
+def _choose_kind(after: tuple[int, str] | None, before: tuple[int, str] | None) -> str | None:
+    """Prefer a specific kind over generic "losses"; a verb right before the number wins."""
+    found = [k for k in (after, before) if k is not None]
+    if any(k[1] != "personnel_losses" for k in found):
+        found = [k for k in found if k[1] != "personnel_losses"]
+        after = after if after in found else None
+        before = before if before in found else None
+    if before is not None and before[0] <= 2:
+        return before[1]  # "killing at least four", "lost almost half a million"
+    if after is not None:
+        return after[1]
+    return before[1] if before is not None else None
+
+
+def _counts_people(after: str) -> bool:
+    """Return False when the number is followed by a noun that is not a people noun."""
+    for m in list(re.finditer(r"[^\W\d_][\w’'-]*", after))[:4]:
+        w = m.group(0)
+        if any(re.match(pat, after[m.start() :], re.IGNORECASE) for pat, _ in _KIND_WORDS):
+            return True
+        if _PEOPLE.fullmatch(w) or _PEOPLE.match(w):
+            return True
+        low = w.lower()
+        if (
+            w[0].isupper()
+            or low in _STOP_WORDS
+            or low in _AUX
+            or re.search(r"(ых|их|ський|ських)$", low)
+        ):
+            continue
+        return False
+    return True
+
+
+_AUX = frozenset("were was have has had are is been be went go remain remained".split())
 
 
 def _range_value(word: str) -> int | None:
@@ -1394,25 +1505,28 @@ def _clause(s: str, *, forward: bool) -> str:
     if forward:
         m = re.search(r"[;:.!?]|,\s+(?:while|but|and the|according)|\b(which|who)\b", s)
         return s[: m.start()] if m else s
-    m = None
-    for m in re.finditer(r"[;:.!?]", s):
-        pass
-    return s[m.end() :] if m else s
+    ends = [m.end() for m in re.finditer(r"[;:.!?]", s)]
+    return s[ends[-1] :] if ends else s
 
 
-def _kind(window: str) -> str | None:
+_BOTH = re.compile(
+    r"(?:killed|dead)\W+(?:and|or)\W+(?:wounded|injured)|(?:wounded|injured)\W+(?:and|or)\W+"
+    r"(?:killed|dead)|убит\w* и ранен|погибш\w* и ранен|загибл\w* (?:та|і) поранен",
+    re.IGNORECASE,
+)
+
+
+def _kind(window: str, *, backwards: bool = False) -> tuple[int, str] | None:
+    """Return the figure kind named in a window and its distance from the number."""
+    m = _BOTH.search(window)
+    if m is not None:
+        return (len(window) - m.end() if backwards else m.start()), "killed_or_wounded"
     found = []
     for pat, kind in _KIND_WORDS:
-        m = re.search(pat, window, re.IGNORECASE)
-        if m:
-            found.append((m.start(), kind))
-    if not found:
-        return None
-    kinds = {k for _, k in found}
-    if "both" in kinds or {"killed", "wounded"} <= kinds:
-        return "killed_or_wounded"
-    found.sort()
-    return found[0][1]
+        for m in re.finditer(pat, window, re.IGNORECASE):
+            dist = len(window) - m.end() if backwards else m.start()
+            found.append((dist, "killed_or_wounded" if kind == "both" else kind))
+    return min(found) if found else None
 
 
 def _subject(window: str) -> str | None:
@@ -1420,9 +1534,11 @@ def _subject(window: str) -> str | None:
     if not m:
         return None
     words = re.findall(r"[\w’'-]+", window[: m.start()])[-3:]
-    adjs = []
+    adjs: list[str] = []
     for w in reversed(words):
-        if w[0].isupper() and w.lower() not in _STOP_WORDS or re.search(r"(ых|их|ські|ських)$", w):
+        if (w[0].isupper() and w.lower() not in _STOP_WORDS) or re.search(
+            r"(ых|их|ські|ських)$", w
+        ):
             adjs.insert(0, w)
         else:
             break
@@ -1455,8 +1571,8 @@ def _figure_label(f: FigureCandidate) -> str:
 _SAY_VERBS = (
     r"(?:(?:has|have|had|will|would)\s+(?:also\s+)?)?(?:said|says|say|claimed|claims|reported|"
     r"reports|added|adds|announced|announces|stated|states|told|tells|estimated|estimates|"
-    r"wrote|writes|posted|posts|confirmed|confirms|backed up|backs up|backed|alleged|alleges|"
-    r"insisted|noted|denied|denies|acknowledged|identified|put|puts|accused|warned)\b"
+    r"estimate|(?<!’s )(?<!'s )(?<!the )claim(?=\s+(?:that|to)\b)|wrote|writes|posted|posts|confirmed|confirms|backed up|backs up|backed|"
+    r"alleged|alleges|insisted|noted|denied|denies|identified|put|puts|accused|warned)\b"
 )
 _SAY = re.compile(rf"\b{_SAY_VERBS}", re.IGNORECASE)
 _CYR_SAY = re.compile(
@@ -1477,10 +1593,15 @@ _ACCORDING = re.compile(
     r"как сообщил|як повідомляє|як повідомили в|як повідомив)\s+"
     r"(.+?)(?=,\s+[a-zа-яіїєё\d]|[.;:]|\s+[—–-]\s|$)",
 )
-_PRONOUNS = frozenset("he she it they we i он она они оно він вона вони воно".split())
+_PRONOUNS = frozenset(
+    "he she it they we i он она они оно его её ее их він вона вони воно його "
+    "її їх".split()
+)
 _ORG_NOUNS = re.compile(
     r"(ministry|intelligence|staff|spokes|official|military|analyst|army|agency|media|outlet|"
     r"office|command|service|forces|department|government|kremlin|pentagon|channel|website|"
+    r"administration|governor|authorit|police|brigade|battalion|regiment|milblogger|blogger|"
+    r"correspondent|корреспондент|военкор|блогер|губернатор|администрац|адміністрац|бригад|"
     r"минобороны|министерств|генштаб|штаб|ведомств|разведк|командован|міноборони|розвідк|"
     r"генштаб|командуван|сили)",
     re.IGNORECASE,
@@ -1536,51 +1657,75 @@ def _side(phrase: str) -> str:
 
 def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) -> _Claimant | None:
     seg = text[s_start:s_end]
-    found: _Claimant | None = None
+
+    def make(phrase: str, a: int, via: str = "said") -> _Claimant | None:
+        phrase = " ".join(phrase.split())
+        low = re.sub(r"^(?:the|a|an)\s+", "", phrase.lower())
+        anaphoric = (
+            low in _PRONOUNS
+            or low in _ANAPHORS
+            or (
+                last is not None
+                and phrase == phrase.lower()
+                and low.split()[-1:] != []
+                and low.split()[-1] in last.name.lower()
+            )
+        )
+        if anaphoric:
+            if last is None:
+                return None
+            return replace(last, start=s_start + a, end=s_start + a + len(phrase), via=via)
+        return replace(_make_claimant(phrase, s_start + a), via=via)
+
+    pron = re.search(r"(?i)\b(?:по (?:его|её|ее|их) словам|за (?:його|її|їх) словами)", seg)
+    if pron:
+        return make("его", pron.start(), "according to")
     for m in _SAY.finditer(seg):
         subj = _subject_before(seg, m.start())
+        if subj is not None:
+            return make(*subj)
+    for m in _CYR_SAY.finditer(seg):
+        if m.group(0).lower() == "говорится":
+            return make("ведомство", m.start())  # "говорится в сообщении": the last claimant
+        subj = _subject_before(seg, m.start())
         if subj is None:
-            continue
-        phrase, a = subj
-        if phrase.lower() in _PRONOUNS:
-            if last is not None:
-                found = replace(last, start=s_start + a, end=s_start + a + len(phrase))
-            break
-        found = _make_claimant(phrase, s_start + a)
-        break
-    if found is None:
-        m = _RESPONSE_VERB.search(seg)
-        subj = _subject_before(seg, m.start()) if m else None
-        if subj is not None and subj[0].lower() not in _PRONOUNS:
-            found = _make_claimant(subj[0], s_start + subj[1])
-    if found is None:
-        for m in _CYR_SAY.finditer(seg):
-            subj = _subject_before(seg, m.start())
-            if subj is None:
-                after = re.match(r"\s+(?:в\s+|у\s+)?(?:сообщении\s+)?([^,.;:—]+)", seg[m.end() :])
-                if after and after.group(1)[:1].isupper():
-                    a = m.end() + after.start(1)
-                    subj = (after.group(1).strip(), a)
-            if subj is not None:
-                found = _make_claimant(subj[0], s_start + subj[1])
-                break
+            after = re.match(
+                r"\s+(?:в\s+|у\s+)?(?:сообщении\s+)?([^,.;:—]+?)(?=\s+(?:в|во|на|у)\s|[,.;:—]|$)",
+                seg[m.end() :],
+            )
+            if after and (after.group(1)[:1].isupper() or _ORG_NOUNS.search(after.group(1))):
+                subj = (after.group(1).strip(), m.end() + after.start(1))
+        if subj is not None:
+            return make(*subj)
     acc = _ACCORDING.search(seg)
     if acc is not None:
         phrase = acc.group(1).strip()
         by = re.search(r"\bby\s+(.+)$", phrase)
-        if by:
-            phrase = by.group(1)
-            a = s_start + acc.start(1) + acc.group(1).find(phrase)
-        else:
-            a = s_start + acc.start(1)
-        if found is None:
-            found = replace(_make_claimant(phrase, a), via="according to")
-    return found
+        a = acc.start(1) + (acc.group(1).find(by.group(1)) if by else 0)
+        return make(by.group(1) if by else phrase, a, "according to")
+    rv = _RESPONSE_VERB.search(seg)
+    subj = _subject_before(seg, rv.start()) if rv else None
+    if subj is not None:
+        return make(*subj)
+    if _response(seg) is not None:
+        # "В Генштабе ВСУ ... не комментировали": the first organisation-like name.
+        org = re.search(r"(?<!^)\b([A-ZА-ЯЁІЇЄ][\w’'-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w’'-]*)*)", seg)
+        if org:
+            return make(org.group(1), org.start(1))
+    return None
+
+
+_ANAPHORS = frozenset(
+    "ведомство ведомства министерство министерства штаб штаба відомство відомства the ministry "
+    "ministry the agency agency".split()
+)
 
 
 def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int] | None:
-    """The claimant phrase that ends right before a verb (skipping appositives and
-    relative clauses: "the Kremlin, which ..., directed"; "the agency, known as GUR, said").
+    """Return the claimant phrase that ends right before a verb, and its offset.
+
+    Appositives and relative clauses are skipped: "the Kremlin, which ..., directed";
+    "the agency, known as GUR, said".
     """
     bounds = list(re.finditer(r"[;:“”\"«»()]|,\s|\s[—–]\s", seg[:verb_start]))
     chunk_start = bounds[-1].end() if bounds else 0
@@ -1592,11 +1737,21 @@ def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int
         stripped = stripped[lead.end() :]
     if depth > 3:
         return None
-    if not stripped or re.match(r"^(which|who)\b", stripped, re.IGNORECASE):
+    parenthetical = re.match(
+        r"^(?:which|who|in|on|at|by|for|with|from|during|after|before|citing|speaking|"
+        r"according|в|во|на|по|из|за|у|под|при|кроме|который|которое|которые|який|яке)\b",
+        stripped,
+    )
+    if not stripped or parenthetical:
         return _subject_before(seg, prev_end, depth + 1) if comma else None
     words = stripped.split()
     if len(words) > 10 or re.match(r"^that\b", stripped, re.IGNORECASE):
         return None
+    if comma and re.match(r"^(?:the|a|an)\s+[a-z].*\b(?:who|for|of)\b", stripped):
+        # "Pat Ryder, the major general who speaks for the Pentagon, told ..."
+        prev = _subject_before(seg, prev_end, depth + 1)
+        if prev is not None:
+            return f"{prev[0]}, {stripped}", prev[1]
     if re.match(r"^(?:also\s+)?known as\b", stripped, re.IGNORECASE):
         acronym = re.sub(r"^(?:also\s+)?known as\s+", "", stripped, flags=re.IGNORECASE)
         prev = _subject_before(seg, prev_end, depth + 1) if comma else None
@@ -1607,23 +1762,57 @@ def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int
         return stripped, seg.find(stripped, chunk_start)
     if not any(w[0].isupper() for w in words) and not _ORG_NOUNS.search(stripped):
         return None
-    if words[0].lower() in _NOT_SUBJECTS:
+    if words[0].lower() in _NOT_SUBJECTS or words[0].lower() in ("neither", "nor", "no"):
         return None
-    return stripped, seg.find(stripped, chunk_start)
+    if re.search(r"\b(?:were|was|is|are|been|be)$", stripped):
+        return None  # passive: "... were said to"
+    verb = _SAY.match(seg, verb_start)
+    after_verb = seg[verb.end() :] if verb else ""
+    if re.match(r"\s*(?:killed|wounded|injured|missing|dead|captured)\b", after_verb):
+        return None  # "troops reported killed": a participle, not a claim verb
+    rel_clause = re.search(r"\s+(?:who|which)\s", stripped)
+    if rel_clause:
+        stripped = stripped[: rel_clause.start()]
+    start = seg.find(stripped, chunk_start)
+    if comma and " and " in stripped:
+        # "South Korean, US and Ukrainian intelligence": a list split by the comma.
+        prev_chunk = seg[:prev_end]
+        before = re.search(
+            r"(?:^|[;:“”\"«»(]|,\s)\s*([A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2})$", prev_chunk
+        )
+        if before:
+            start = before.start(1)
+            stripped = seg[start:verb_start].strip()
+    lead_time = re.match(
+        r"^(?:in|on|by|since|earlier|later)\b[^,]*?\s(?=the\s)", stripped, re.IGNORECASE
+    )
+    if lead_time:
+        return stripped[lead_time.end() :], start + lead_time.end()
+    return stripped, start
 
 
 _NOT_SUBJECTS = frozenset("there it this both their its his her our my your".split())
 
 
 def _make_claimant(phrase: str, start: int) -> _Claimant:
-    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    phrase = " ".join(phrase.split())
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"(?:\s+(?:has|have|had|also|officially|reportedly|not))+$", "", phrase)
     phrase = phrase.rstrip(" ,")
     person = role = None
     name = phrase
     m = _ROLE.match(phrase)
+    appositive = re.search(
+        r"(?P<person>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){1,2}),\s+(?P<role>(?:the|a|an)\s.+)$", phrase
+    )
     if m:
         person, role = m.group("person"), m.group("role")
         name = m.group("org").strip(" ,") or phrase
+    elif appositive:
+        person, role = appositive.group("person"), appositive.group("role")
+        person = " ".join(w for w in person.split() if w.lower() not in _TITLE_WORDS) or person
+        org = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)", role)
+        name = org.group(1) if org else person
     parts = [p.strip() for p in re.split(r",\s*|\s+(?:and|и|та)\s+", name) if p.strip()]
     joint: tuple[tuple[str, str], ...] = ()
     if len(parts) > 1:
@@ -1634,11 +1823,14 @@ def _make_claimant(phrase: str, start: int) -> _Claimant:
 
 
 def _channel(sentence: str, claimant: _Claimant) -> str:
-    s = sentence.lower()
+    s = " ".join(sentence.lower().split())
+    if re.search(r"asked by|request for comment|requests? from|inquiry from", s):
+        return "media_inquiry"
     if "telegram" in s or "телеграм" in s:
         return "telegram"
-    if re.search(r"briefing|told (?:reporters|journalists)|to journalists|press conference|брифинг",
-                 s):  # fmt: skip
+    if re.search(
+        r"briefing|told (?:reporters|journalists)|to journalists|press conference|брифинг", s
+    ):
         return "press_briefing"
     if "interview" in s or "интервью" in s or "інтерв" in s:
         return "interview"
@@ -1656,28 +1848,43 @@ def _channel(sentence: str, claimant: _Claimant) -> str:
 
 
 _RESPONSES: tuple[tuple[str, str], ...] = (
-    (r"(?:directed|referred|redirected|passed)\s+(?:a|the)\s+(?:request|question|query)", "referred"),
+    (r"(?:directed|referred|redirected|passed)\s+(?:a|the)\s+(?:request|question|query)",
+     "referred"),
     (r"(?:has|have|had|did)\s+not\s+(?:yet\s+)?commented|declined to comment|refused to comment|"
      r"no comment|не комментир|відмовил\w* коментувати", "no_comment"),
-    (r"did not (?:immediately )?(?:reply|respond)|has not (?:yet )?responded|не ответил", "did_not_reply"),
+    (r"did not (?:immediately )?(?:reply|respond)|has not (?:yet )?responded|не ответил",
+     "did_not_reply"),
     (r"\b(?:denied|denies|rejected|dismissed|опроверг|спростував)", "denied"),
 )  # fmt: skip
-_SUPPORT = re.compile(r"\b(backed up|backs up|backed|confirmed|confirms|corroborated|supports|"
-                      r"подтвердил|підтвердил)\w*", re.IGNORECASE)  # fmt: skip
-_DISPUTE = re.compile(r"\b(denied|denies|disputed|disputes|rejected|refuted|dismissed|"
-                      r"опроверг|спростував)\w*", re.IGNORECASE)  # fmt: skip
+_SUPPORT = re.compile(
+    r"\b(backed up|backs up|backed|confirmed|confirms|corroborated|supports|"
+    r"подтвердил|підтвердил)\w*",
+    re.IGNORECASE,
+)
+_DISPUTE = re.compile(
+    r"\b(denied|denies|disputed|disputes|rejected|refuted|dismissed|"
+    r"опроверг|спростував)\w*",
+    re.IGNORECASE,
+)
 
 
-def _response(sentence: str) -> tuple[str, str | None] | None:
+_ASKED_BY = re.compile(
+    r"(?i:asked by|request for comment from|requests? from)\s+"
+    r"((?:the\s+)?[A-Z][\w’']*(?:\s+[A-Z][\w’']*)*)"
+)
+_REFERRED_TO = re.compile(r"\bto\s+(the\s+[A-Z][\w ]+?|[A-Z][\w ]+?)(?=,|\.|$)")
+
+
+def _response(sentence: str) -> tuple[str, str | None, str | None] | None:
     for pat, kind in _RESPONSES:
         m = re.search(pat, sentence, re.IGNORECASE)
         if m:
             referred = None
+            asked = _ASKED_BY.search(sentence)
             if kind == "referred":
-                to = re.search(r"\bto\s+(the\s+[A-Z][\w ]+?|[A-Z][\w ]+?)(?=,|\.|$)",
-                               sentence[m.end():])  # fmt: skip
+                to = _REFERRED_TO.search(sentence[m.end() :])
                 referred = to.group(1).strip() if to else None
-            return kind, referred
+            return kind, referred, asked.group(1) if asked else None
     return None
 
 
@@ -1724,14 +1931,14 @@ def _find_claims(
                 notes.append("figures in this sentence describe the claim responded to")
                 figures = [f for f in figures if f.value is None]
             kind_link = "responds_to"
-        elif dispute is not None:
+        elif dispute is not None and _referenced_side(sentence[dispute.end() :]):
             kind_link = "disputes"
-        elif support is not None:
+        elif support is not None and _referenced_side(sentence[support.end() :]):
             kind_link = "corroborates"
         if kind_link is not None:
-            anchor = (support or dispute).end() if (support or dispute) else s_start
-            links.append((len(out), _referenced_side(sentence[anchor - s_start if anchor >= s_start
-                                                              else 0 :]), kind_link))  # fmt: skip
+            verb = dispute or support or _RESPONSE_VERB.search(sentence)
+            rest = sentence[verb.end() :] if verb else sentence
+            links.append((len(out), _referenced_side(rest), kind_link))
         cid = f"s{s_idx + 1:02d}-{_slug(claimant)}"
         out.append(
             ClaimCandidate(
@@ -1750,7 +1957,7 @@ def _find_claims(
                 dates=tuple(dates),
                 key_phrases=tuple(_key_phrases(sentence)),
                 response=(
-                    {"kind": response[0], "asked_by": None, "referred_to": response[1]}
+                    {"kind": response[0], "asked_by": response[2], "referred_to": response[1]}
                     if response
                     else None
                 ),
@@ -1770,15 +1977,19 @@ def _referenced_side(rest: str) -> str | None:
     return None
 
 
-def _link(claims: list[ClaimCandidate], links: Sequence[tuple[int, str | None, str]]) -> list[
-    ClaimCandidate
-]:
+def _link(
+    claims: list[ClaimCandidate], links: Sequence[tuple[int, str | None, str]]
+) -> list[ClaimCandidate]:
     numeric = [i for i, c in enumerate(claims) if any(f.value is not None for f in c.figures)]
     updates: dict[int, dict[str, tuple[str, ...]]] = {}
     for i, side, kind in links:
         me = claims[i]
         if side is None:
-            earlier = [j for j in numeric if j < i and claims[j].side != me.side]
+            earlier = [
+                j
+                for j in numeric
+                if j < i and claims[j].side not in (me.side, "other", "unattributed")
+            ]
             side = claims[earlier[-1]].side if earlier else None
         if side is None:
             continue

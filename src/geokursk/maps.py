@@ -45,7 +45,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 import xyzservices
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
@@ -78,7 +78,7 @@ _BASE_RADIUS_PX = 7
 _RING_STEP_PX = 4
 _MAX_RINGS = 6
 _AUTO_CANVAS_FEATURES = 3000
-_AUTO_COMPRESS_FEATURES = 3000
+_AUTO_COMPRESS_FEATURES = 15_000
 _COORD_DIGITS = 5
 _SIMPLIFY_DEG = 0.002
 
@@ -183,7 +183,7 @@ def _float(value: object) -> float | None:
 
 
 def _to_js(value: object) -> str:
-    """Serialise ``value`` as JSON that is safe inside an HTML ``<script>``.
+    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>``.
 
     ``<``, ``>``, ``&`` and ``'`` become ``\\u`` escapes so that no data can
     close the script element or open a comment, and the two line separators
@@ -256,7 +256,13 @@ def _anchor_point(geom: BaseGeometry | None) -> tuple[float, float] | None:
     point = geom if geom.geom_type == "Point" else geom.centroid
     if not geom.contains(point) and geom.geom_type != "Point":
         point = geom.representative_point()
-    return float(point.x), float(point.y)
+    return _xy(point)
+
+
+def _xy(point: BaseGeometry) -> tuple[float, float]:
+    """(x=lon, y=lat) of a point geometry."""
+    x, y = shapely.get_coordinates(point)[0].tolist()
+    return x, y
 
 
 def _geometry(value: object) -> BaseGeometry | None:
@@ -328,7 +334,11 @@ def _claim_html(claim: Mapping[str, Any], places: Sequence[Mapping[str, Any]]) -
         f"{_html(_status_label(claim.get('claim_status')))}</span> "
         f"<b>{_esc(claim.get('claimant'))}</b>"
         + (f" <span class=gk-muted>({person})</span>" if person else "")
-        + (f' <span class="gk-side">{_esc(claim.get("side"))}</span>' if _text(claim.get("side")) else "")
+        + (
+            f' <span class="gk-side">{_esc(claim.get("side"))}</span>'
+            if _text(claim.get("side"))
+            else ""
+        )
         + "</div>"
     )
     source = " · ".join(x for x in (_esc(claim.get("outlet")), _esc(claim.get("channel"))) if x)
@@ -421,7 +431,9 @@ def _place_html(place: Mapping[str, Any], *, drawn_at: str = "") -> str:
     title = f"{relation} {written}".strip() if relation else written
     lines = [f'<div class="gk-place"><b>Place:</b> {title}']
     if resolved:
-        where = ", ".join(x for x in (_esc(place.get("admin1")), _esc(place.get("country_code"))) if x)
+        where = ", ".join(
+            x for x in (_esc(place.get("admin1")), _esc(place.get("country_code"))) if x
+        )
         lines.append(f" → {_place_names(place)}" + (f" ({where})" if where else ""))
     else:
         lines.append(f' <span class="gk-unknown-text">location unknown ({_html(status)})</span>')
@@ -432,7 +444,9 @@ def _place_html(place: Mapping[str, Any], *, drawn_at: str = "") -> str:
     if precision or uncertainty:
         lines.append(
             '<div class="gk-muted">'
-            + ", ".join(x for x in (f"precision {precision}" if precision else "", uncertainty) if x)
+            + ", ".join(
+                x for x in (f"precision {precision}" if precision else "", uncertainty) if x
+            )
             + "</div>"
         )
     score = _float(place.get("score"))
@@ -455,7 +469,7 @@ def _tooltip(place: Mapping[str, Any], claim: Mapping[str, Any], n_here: int) ->
     if status == "resolved":
         name = _place_names(place)
     else:
-        name = f'{_esc(place.get("place"))} — <i>location unknown</i>'
+        name = f"{_esc(place.get('place'))} — <i>location unknown</i>"
     tip = f"{name}<br><span class=gk-muted>{who}: {label}</span>"
     if n_here > 1:
         tip += f"<br><span class=gk-muted>{n_here} claims at this place</span>"
@@ -465,7 +479,7 @@ def _tooltip(place: Mapping[str, Any], claim: Mapping[str, Any], n_here: int) ->
 # --- folium elements ----------------------------------------------------------
 
 
-class _RuntimeCall(MacroElement):  # type: ignore[misc]
+class _RuntimeCall(MacroElement):
     """Call one function of the ``geokursk`` JS runtime with a JSON spec."""
 
     _template = Template(
@@ -481,7 +495,7 @@ class _RuntimeCall(MacroElement):  # type: ignore[misc]
         self.spec_js = _to_js(spec)
 
 
-class _Runtime(MacroElement):  # type: ignore[misc]
+class _Runtime(MacroElement):
     """The CSS and JavaScript shared by all geokursk layers and controls."""
 
     _template = Template(
@@ -499,7 +513,7 @@ class _Runtime(MacroElement):  # type: ignore[misc]
         self.spec_js = _to_js(spec)
 
 
-class _RawScript(Element):  # type: ignore[misc]
+class _RawScript(Element):
     """Script text that is inserted as is, without another Jinja pass.
 
     branca turns every rendered macro into a new Template, which costs seconds
@@ -515,7 +529,7 @@ class _RawScript(Element):  # type: ignore[misc]
         return str(self.text)
 
 
-class _ClaimsLayer(Layer):  # type: ignore[misc]
+class _ClaimsLayer(Layer):
     """All claims of one claimant, drawn by the JS runtime from a JSON spec.
 
     Large specs are gzipped and base64-encoded; the runtime unpacks them with
@@ -537,20 +551,24 @@ class _ClaimsLayer(Layer):  # type: ignore[misc]
         data = _to_js(self.spec)
         if not self.compress:
             return data
-        packed = base64.b64encode(gzip.compress(data.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
+        packed = base64.b64encode(
+            gzip.compress(data.encode("utf-8"), compresslevel=6, mtime=0)
+        ).decode("ascii")
         return _to_js({"side": self.spec["side"], "claimant": self.spec["claimant"], "z": packed})
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         figure = self.get_root()
+        if not isinstance(figure, Figure) or self._parent is None:
+            raise ValueError("add the claims layer to a folium.Map before rendering it")
         code = (
             f"var {self.get_name()} = geokursk.claimsLayer("
             f"{self._parent.get_name()}, {self._payload()});"
         )
         figure.script.add_child(_RawScript(code), name=self.get_name())
-        super().render(**kwargs)
+        return super().render(**kwargs)
 
 
-class _ReferenceLayer(Layer):  # type: ignore[misc]
+class _ReferenceLayer(Layer):
     """Non-interactive outlines (oblasts) or lines (borders)."""
 
     _template = Template(
@@ -567,13 +585,11 @@ class _ReferenceLayer(Layer):  # type: ignore[misc]
         self.spec_js = _to_js(spec)
 
 
-class _BlankBaseLayer(Layer):  # type: ignore[misc]
+class _BlankBaseLayer(Layer):
     """A base layer without tiles: a plain background that works offline."""
 
     _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = L.layerGroup();"
-        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = L.layerGroup();{% endmacro %}"
     )
 
     def __init__(self, name: str, *, show: bool = False) -> None:
@@ -581,7 +597,7 @@ class _BlankBaseLayer(Layer):  # type: ignore[misc]
         self._name = "BlankBaseLayer"
 
 
-class _Legend(MacroElement):  # type: ignore[misc]
+class _Legend(MacroElement):
     """Legend control: claim statuses, resolution, areas and reference lines."""
 
     _template = Template(
@@ -693,7 +709,9 @@ def _build_layers(
     # with the claim fields the places frame carries.
     for cid, rows in by_claim.items():
         if cid not in known:
-            claims.append({k: rows[0].get(k) for k in ("claim_id", "claimant", "side", "claim_status")})
+            claims.append(
+                {k: rows[0].get(k) for k in ("claim_id", "claimant", "side", "claim_status")}
+            )
 
     # Markers at the same spot become concentric rings so each stays clickable.
     spots: Counter[tuple[float, float]] = Counter()
@@ -707,7 +725,10 @@ def _build_layers(
     layers: dict[tuple[str, str], dict[str, Any]] = {}
     unlocated: list[dict[str, Any]] = []
     view: list[BaseGeometry] = []
-    ordered = sorted(claims, key=lambda c: (*_layer_key(c), _date_key(c.get("claim_date")), _text(c.get("claim_id"))))
+    ordered = sorted(
+        claims,
+        key=lambda c: (*_layer_key(c), _date_key(c.get("claim_date")), _text(c.get("claim_id"))),
+    )
     for claim in ordered:
         cid = _text(claim.get("claim_id"))
         rows = by_claim.get(cid, [])
@@ -731,7 +752,7 @@ def _build_layers(
             resolved = _text(place.get("geocode_status")) == "resolved"
             lat, lon = _float(place.get("lat")), _float(place.get("lon"))
             if resolved and geom is not None and geom.geom_type == "Point":
-                lon, lat = float(geom.x), float(geom.y)
+                lon, lat = _xy(geom)
             if not resolved or lat is None or lon is None:
                 unresolved.append(i)
                 place_html.append("")
@@ -829,7 +850,8 @@ def _build_layers(
 
 def _spot(place: Mapping[str, Any], geom: BaseGeometry | None) -> tuple[float, float]:
     if geom is not None and geom.geom_type == "Point":
-        return (round(float(geom.y), 4), round(float(geom.x), 4))
+        lon, lat = _xy(geom)
+        return (round(lat, 4), round(lon, 4))
     return (round(_float(place.get("lat")) or 0.0, 4), round(_float(place.get("lon")) or 0.0, 4))
 
 
@@ -882,7 +904,9 @@ def _reference_specs(
             if latlngs is not None:
                 shapes.append({"ll": latlngs, "t": "Russia–Ukraine border"})
         if shapes:
-            specs.append(("Russia–Ukraine border", {"kind": "line", "shapes": shapes, "style": "border"}))
+            specs.append(
+                ("Russia–Ukraine border", {"kind": "line", "shapes": shapes, "style": "border"})
+            )
     return specs, view
 
 
@@ -954,7 +978,7 @@ def claims_map(
     compress : bool, optional
         Embed the claims data gzipped (unpacked by the browser's
         ``DecompressionStream``: Chrome 80, Firefox 113, Safari 16.4). ``None``
-        (default) compresses when more than 3,000 features are drawn; a
+        (default) compresses when more than 15,000 features are drawn; a
         10,000-claim map shrinks about tenfold and loads several times faster.
     title : str, optional
         A title shown in the top-right corner (escaped).
@@ -1027,7 +1051,9 @@ def claims_map(
     statuses = Counter(_status_key(c.get("claim_status")) for c in claims)
     _Runtime(
         {
-            "styles": {k: {"color": v["color"], "dash": v["dash"]} for k, v in _STATUS_STYLE.items()},
+            "styles": {
+                k: {"color": v["color"], "dash": v["dash"]} for k, v in _STATUS_STYLE.items()
+            },
         }
     ).add_to(m)
     for name_html, spec in ref_specs:
@@ -1308,7 +1334,8 @@ _RUNTIME_JS = r"""
       b.addEventListener("click", function () {
         if (document.fullscreenElement) {
           document.exitFullscreen();
-        } else if (container.requestFullscreen && !L.DomUtil.hasClass(container, "gk-pseudo-fullscreen")) {
+        } else if (container.requestFullscreen &&
+                   !L.DomUtil.hasClass(container, "gk-pseudo-fullscreen")) {
           container.requestFullscreen().catch(function () {
             L.DomUtil.addClass(container, "gk-pseudo-fullscreen");
             map.invalidateSize();

@@ -278,7 +278,7 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("g", "h"),
     ("w", "v"),
     ("q", "k"),
-    ("j", ""),
+    ("j", "y"),
 )
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
