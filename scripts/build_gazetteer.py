@@ -49,20 +49,13 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from geokursk.build import GazetteerWriter, PlaceRecord, _usable_alt, area_stems, iter_postal
+from geokursk.geocode import haversine_km
 from geokursk.normalize import fold, latin_forms, romanize, skeleton, stem
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_COORD_DECIMALS = 4
 CITY_MERGE_KM = 5.0
 WIKI_MERGE_KM = 100.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def latin_display(name: str) -> str:

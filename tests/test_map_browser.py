@@ -261,7 +261,9 @@ def test_screenshot_shows_vector_layers_on_a_plain_background(
     sample_page: Page, reference_frames: Any
 ) -> None:
     page = sample_page.page
+    page.locator(".leaflet-control-layers").hover()  # the layer control opens on hover
     page.locator("label", has_text="No tiles").locator("input").check()
+    page.mouse.move(600, 700)
     page.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "kursk_claims_offline.png"

@@ -267,7 +267,8 @@ def _claims_with(text: str, n: int) -> list[dict[str, Any]]:
             "channel": text,
             "paraphrase": text,
             "key_phrases": [text],
-            "figures": [text],
+            # figures_text is split into list items at ";", so keep it to one item
+            "figures": [text.replace(";", ",")],
             "responses": [text],
             "claim_date": text if i % 2 else "2024-12-16",
             "places": [

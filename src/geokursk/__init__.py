@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from geokursk.errors import (
+    ArticleError,
     ClaimsValidationError,
     ExportError,
     GazetteerError,
@@ -19,6 +20,15 @@ from geokursk.errors import (
     GazetteerNotFoundError,
     GeokurskError,
     InvalidQueryError,
+)
+from geokursk.extract import (
+    ClaimCandidate,
+    DateMention,
+    Extraction,
+    FigureCandidate,
+    PlaceMention,
+    extract_article,
+    read_article,
 )
 from geokursk.gazetteer import Gazetteer, Place, default_gazetteer_path
 from geokursk.geocode import (
@@ -36,6 +46,28 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported on first access
 _LAZY: dict[str, str] = {
     "build_gazetteer": "geokursk.build",
+    "Claim": "geokursk.claims",
+    "ClaimPlace": "geokursk.claims",
+    "ClaimStatus": "geokursk.claims",
+    "Figure": "geokursk.claims",
+    "FigureKind": "geokursk.claims",
+    "LocationPrecision": "geokursk.claims",
+    "Qualifier": "geokursk.claims",
+    "Relation": "geokursk.claims",
+    "Response": "geokursk.claims",
+    "ResponseKind": "geokursk.claims",
+    "Side": "geokursk.claims",
+    "Source": "geokursk.claims",
+    "claim_places_frame": "geokursk.claims",
+    "claims_frame": "geokursk.claims",
+    "claims_to_records": "geokursk.claims",
+    "dump_claims": "geokursk.claims",
+    "load_claims": "geokursk.claims",
+    "export_frame": "geokursk.export",
+    "frame_to_geojson": "geokursk.export",
+    "write_csv": "geokursk.export",
+    "write_geojson": "geokursk.export",
+    "write_gpkg": "geokursk.export",
     "admin1_frame": "geokursk.boundaries",
     "border_lines_frame": "geokursk.boundaries",
     "countries_frame": "geokursk.boundaries",
@@ -52,6 +84,32 @@ if TYPE_CHECKING:  # pragma: no cover
         raions_frame,
     )
     from geokursk.build import build_gazetteer
+    from geokursk.claims import (
+        Claim,
+        ClaimPlace,
+        ClaimStatus,
+        Figure,
+        FigureKind,
+        LocationPrecision,
+        Qualifier,
+        Relation,
+        Response,
+        ResponseKind,
+        Side,
+        Source,
+        claim_places_frame,
+        claims_frame,
+        claims_to_records,
+        dump_claims,
+        load_claims,
+    )
+    from geokursk.export import (
+        export_frame,
+        frame_to_geojson,
+        write_csv,
+        write_geojson,
+        write_gpkg,
+    )
 
 
 def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
@@ -89,8 +147,19 @@ def __dir__() -> list[str]:
 __all__ = [
     "Alternative",
     "AreaMention",
+    "ArticleError",
+    # lazily imported
+    "Claim",
+    "ClaimCandidate",
+    "ClaimPlace",
+    "ClaimStatus",
     "ClaimsValidationError",
+    "DateMention",
     "ExportError",
+    "Extraction",
+    "Figure",
+    "FigureCandidate",
+    "FigureKind",
     "Gazetteer",
     "GazetteerError",
     "GazetteerFormatError",
@@ -99,22 +168,41 @@ __all__ = [
     "Geocoder",
     "GeokurskError",
     "InvalidQueryError",
+    "LocationPrecision",
     "Place",
+    "PlaceMention",
+    "Qualifier",
+    "Relation",
+    "Response",
+    "ResponseKind",
+    "Side",
+    "Source",
     "__version__",
-    # lazily imported
     "admin1_frame",
     "border_lines_frame",
     "build_gazetteer",
+    "claim_places_frame",
+    "claims_frame",
+    "claims_to_records",
     "countries_frame",
     "default_gazetteer_path",
     "default_geocoder",
+    "dump_claims",
+    "export_frame",
+    "extract_article",
     "fold",
+    "frame_to_geojson",
     "geocode",
     "geocode_frame",
     "geometry_for",
     "latin_forms",
+    "load_claims",
     "raions_frame",
+    "read_article",
     "results_frame",
     "romanize",
     "skeleton",
+    "write_csv",
+    "write_geojson",
+    "write_gpkg",
 ]

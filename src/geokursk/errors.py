@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "ArticleError",
     "ClaimsValidationError",
     "ExportError",
     "GazetteerError",
@@ -78,6 +79,10 @@ class ClaimsValidationError(GeokurskError, ValueError):
         if field is not None:
             parts.append(f"field {field!r}")
         super().__init__(", ".join(parts) + f": {problem}")
+
+
+class ArticleError(GeokurskError, ValueError):
+    """An article cannot be read or holds no text (empty, binary, not UTF-8)."""
 
 
 class ExportError(GeokurskError, OSError):

@@ -54,12 +54,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from geokursk.errors import GeokurskError
+from geokursk.errors import ArticleError
 from geokursk.geocode import AreaMention, Geocoder, GeocodeResult, default_geocoder
 from geokursk.normalize import fold, has_cyrillic, latin_forms, name_key
 
 __all__ = [
-    "ArticleError",
+    "PROMINENT_POPULATION",
     "ClaimCandidate",
     "DateMention",
     "Extraction",
@@ -71,10 +71,6 @@ __all__ = [
 
 #: A place resolved without any context must be at least this prominent.
 PROMINENT_POPULATION = 100_000
-
-
-class ArticleError(GeokurskError, ValueError):
-    """An article cannot be read or holds no text (empty, binary, not UTF-8)."""
 
 
 # --- results ---------------------------------------------------------------------
@@ -338,7 +334,7 @@ def read_article(path: str | Path) -> str:
     >>> read_article("no/such/article.txt")
     Traceback (most recent call last):
     ...
-    geokursk.extract.ArticleError: article file not found: 'no/such/article.txt'
+    geokursk.errors.ArticleError: article file not found: 'no/such/article.txt'
     """
     p = Path(path)
     try:
@@ -1571,7 +1567,8 @@ def _figure_label(f: FigureCandidate) -> str:
 _SAY_VERBS = (
     r"(?:(?:has|have|had|will|would)\s+(?:also\s+)?)?(?:said|says|say|claimed|claims|reported|"
     r"reports|added|adds|announced|announces|stated|states|told|tells|estimated|estimates|"
-    r"estimate|(?<!’s )(?<!'s )(?<!the )claim(?=\s+(?:that|to)\b)|wrote|writes|posted|posts|confirmed|confirms|backed up|backs up|backed|"
+    r"estimate|(?<!’s )(?<!'s )(?<!the )claim(?=\s+(?:that|to)\b)|wrote|writes|posted|posts|"
+    r"confirmed|confirms|backed up|backs up|backed|"
     r"alleged|alleges|insisted|noted|denied|denies|identified|put|puts|accused|warned)\b"
 )
 _SAY = re.compile(rf"\b{_SAY_VERBS}", re.IGNORECASE)
@@ -1594,8 +1591,7 @@ _ACCORDING = re.compile(
     r"(.+?)(?=,\s+[a-zа-яіїєё\d]|[.;:]|\s+[—–-]\s|$)",
 )
 _PRONOUNS = frozenset(
-    "he she it they we i он она они оно его её ее их він вона вони воно його "
-    "її їх".split()
+    "he she it they we i он она они оно его её ее их він вона вони воно його її їх".split()
 )
 _ORG_NOUNS = re.compile(
     r"(ministry|intelligence|staff|spokes|official|military|analyst|army|agency|media|outlet|"
@@ -1739,7 +1735,7 @@ def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int
         return None
     parenthetical = re.match(
         r"^(?:which|who|in|on|at|by|for|with|from|during|after|before|citing|speaking|"
-        r"according|в|во|на|по|из|за|у|под|при|кроме|который|которое|которые|який|яке)\b",
+        r"according|(?i:в|во|на|по|из|за|у|под|при|кроме|который|которое|которые|який|яке))\b",
         stripped,
     )
     if not stripped or parenthetical:

@@ -81,6 +81,7 @@ _AUTO_CANVAS_FEATURES = 3000
 _AUTO_COMPRESS_FEATURES = 15_000
 _COORD_DIGITS = 5
 _SIMPLIFY_DEG = 0.002
+_NEAR_DEG = 2.0  # claims this close to the reference outlines are in the first view
 
 _DEFAULT_CENTER = (51.3, 35.2)  # between Kursk and Sumy; [lat, lon]
 
@@ -335,7 +336,7 @@ def _claim_html(claim: Mapping[str, Any], places: Sequence[Mapping[str, Any]]) -
         f"<b>{_esc(claim.get('claimant'))}</b>"
         + (f" <span class=gk-muted>({person})</span>" if person else "")
         + (
-            f' <span class="gk-side">{_esc(claim.get("side"))}</span>'
+            f' <span class="gk-side">{_html(_side_label(claim.get("side")))}</span>'
             if _text(claim.get("side"))
             else ""
         )
@@ -693,8 +694,25 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
+# Display names for the side codes of geokursk.claims.Side; others are shown
+# with "_" as spaces.
+_SIDE_LABELS = {
+    "ukraine": "Ukraine",
+    "russia": "Russia",
+    "dprk": "North Korea",
+    "usa": "United States",
+    "south_korea": "South Korea",
+    "nepal": "Nepal",
+}
+
+
+def _side_label(side: object) -> str:
+    text = _text(side)
+    return _SIDE_LABELS.get(text, text.replace("_", " ")) or "unknown side"
+
+
 def _layer_key(claim: Mapping[str, Any]) -> tuple[str, str]:
-    return (_text(claim.get("side")) or "unknown side", _text(claim.get("claimant")) or "unknown")
+    return (_side_label(claim.get("side")), _text(claim.get("claimant")) or "unknown")
 
 
 def _build_layers(
@@ -897,6 +915,10 @@ def _reference_specs(
         borders = _to_wgs84(borders)
         if "pair" in borders:
             borders = borders[borders["pair"].map(_is_ru_ua)]
+        if "segment" in borders:
+            # Only the internationally recognised land border: Natural Earth's
+            # de-facto lines (e.g. around Crimea) are not "the border".
+            borders = borders[borders["segment"].map(lambda s: _text(s) in ("", "land border"))]
         shapes = []
         for row in _records(borders):
             geom = _geometry(row.get("geometry"))
@@ -1074,11 +1096,16 @@ def claims_map(
         _RuntimeCall("addTitle", {"html": _html(title)}, name="Title").add_to(m)
     _Legend(statuses).add_to(m)
 
-    bounds = _bounds(view + ref_view) or _bounds([g for g in _all_geoms(claims)])
+    if ref_view:
+        # Open on Kursk and Sumy and the claims near them; far-away places
+        # (Pyongyang, Kathmandu) are drawn too but reached by zooming out.
+        near = shapely.box(*shapely.total_bounds(ref_view)).buffer(_NEAR_DEG)
+        view = [g for g in view if g.intersects(near)]
+    bounds = _bounds(view + ref_view) or _bounds(list(_all_geoms(claims)))
     if bounds is not None:
         m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
         m.fit_bounds(bounds)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)  # always last
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)  # always last
     return m
 
 
@@ -1268,7 +1295,7 @@ _RUNTIME_JS = r"""
         return;
       }
       if (f.c !== undefined) {
-        layer.bindPopup(popupFor(f.c, f.i), {maxWidth: 380, minWidth: 240});
+        layer.bindPopup(popupFor(f.c, f.i), {maxWidth: 380, minWidth: 240, maxHeight: 360});
       }
       if (f.t) { layer.bindTooltip(f.t, {sticky: f.k === "a"}); }
       group.addLayer(layer);

@@ -1,0 +1,137 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Who claimed what, when, where — on a map
+#
+# A report is not one fact but several *claims*: Ukraine's military
+# intelligence (GUR) gave figures and villages, the Pentagon backed them, the
+# Kremlin referred questions to the Ministry of Defence, which did not reply.
+# `geokursk.claims` keeps each claim attributable (claimant, side, outlet,
+# dates), keeps the places as the text words them ("near", "in the area of"),
+# and links claims that corroborate, dispute or respond to each other.
+#
+# This notebook shows the claims dataset shipped with the package as tables,
+# draws it as an interactive map, and exports the map as one HTML file.
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+from geokursk.claims import claim_places_frame, claims_frame, load_claims
+from geokursk.mapexport import save_map
+from geokursk.maps import claims_map
+
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.max_columns", 40)
+
+# %% [markdown]
+# ## The claims
+#
+# `load_claims()` with no path loads the embedded dataset (validated on load:
+# unknown keys, dangling links or impossible dates are errors that name the
+# claim and the field). `claims_frame` gives one row per claim; its geometry
+# is where the claim is about: a point, a buffer around several villages, a
+# region or a country polygon, or nothing.
+
+# %%
+claims = load_claims()
+claims_gdf = claims_frame(claims)
+print(f"{len(claims)} claims, {claims_gdf.crs}")
+claims_gdf[
+    [
+        "claim_id",
+        "claimant",
+        "side",
+        "claim_date",
+        "claim_date_precision",
+        "claim_status",
+        "figures_text",
+        "extent",
+        "n_places",
+        "n_unresolved",
+    ]
+]
+
+# %% [markdown]
+# The status of each claim comes from the links between claims: a claim backed
+# by another side is `corroborated`; silence and referrals are `no_comment`.
+
+# %%
+claims_gdf.value_counts(["side", "claim_status"]).rename("claims").to_frame()
+
+# %%
+claims_gdf[["claim_id", "paraphrase", "corroborated_by", "disputed_by", "responses"]]
+
+# %% [markdown]
+# ## The places of the claims
+#
+# One row per claim–place link, geocoded with the claim's context. The
+# uncertainty radius follows the precision the text allows: "near a village"
+# is drawn as an area of several km, not as a pin on the village. The village
+# the gazetteer does not know stays in the table, `unresolved`, without
+# coordinates.
+
+# %%
+places_gdf = claim_places_frame(claims)
+places_gdf[
+    [
+        "claim_id",
+        "place",
+        "relation",
+        "precision",
+        "uncertainty_m",
+        "geocode_status",
+        "name",
+        "name_latin",
+        "admin1",
+        "score",
+    ]
+]
+
+# %% [markdown]
+# ## The interactive map
+#
+# Claims are grouped in layers by side and claimant, coloured by status, and
+# filterable by date; the Kursk and Sumy oblasts and the Russia–Ukraine border
+# are drawn for reference; a place that could not be located is a "?" badge
+# at its claim's area, and a claim without any location is listed in a panel.
+# Click a marker for the claim, its figures and how the place was geocoded.
+#
+# Nothing is fetched while this notebook runs. *Viewing* the map inside
+# Jupyter loads Leaflet and the tiles from the internet; the exported file
+# below carries its own scripts and has a plain background when offline.
+
+# %%
+kursk_map = claims_map(
+    claims_gdf, places_gdf, title="North Korean troops in Kursk: who claimed what"
+)
+display(kursk_map)
+
+# %% [markdown]
+# ## Export as one HTML file
+#
+# `save_map(..., self_contained=True)` inlines every script and stylesheet from
+# installed packages, so the file opens without network (the vector layers do
+# not need tiles), and gives identical bytes for identical input. The output
+# goes to `maps/` at the repository root, which git ignores. From the command
+# line: `geokursk map --self-contained -o maps/kursk_claims.html` (or
+# `make map`).
+
+# %%
+output = save_map(kursk_map, Path("../maps/kursk_claims_notebook.html"), self_contained=True)
+html = output.read_text(encoding="utf-8")
+print(f"wrote {output.resolve()} ({len(html) / 1e6:.1f} MB)")
+print("external <script src> left:", html.count('<script src="http'))

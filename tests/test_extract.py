@@ -1,0 +1,431 @@
+"""Extraction of place mentions and claim candidates from article text (geokursk.extract).
+
+The articles under ``tests/data/articles/`` were written for these tests in three news
+styles (wire report, Russian MoD statement, Telegram post); the seed article is read from
+``../shared/seed/article.txt`` when present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geokursk.claims import Claim, FigureKind, LocationPrecision, Qualifier, Relation, Side
+from geokursk.errors import GeokurskError
+from geokursk.extract import ArticleError, Extraction, extract_article, read_article
+from geokursk.geocode import Geocoder
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = Path(__file__).parent / "data" / "articles"
+SEED = ROOT / ".." / "shared" / "seed" / "article.txt"
+RETELLING = ROOT / "data" / "article_retelling.txt"
+
+# Publication dates of the reports the relative dates belong to.
+PUBLISHED = {
+    "seed": dt.date(2024, 12, 17),  # Al Jazeera original; the copy is dated 2025-01-17
+    "retelling": dt.date(2024, 12, 17),
+    "wire_sumy_border": dt.date(2025, 3, 3),
+    "mod_ru": dt.date(2024, 12, 16),
+    "telegram_post": dt.date(2025, 3, 5),
+}
+
+
+@cache
+def _geocoder() -> Geocoder:
+    return Geocoder()
+
+
+@cache
+def _extract(name: str) -> tuple[str, Extraction]:
+    path = {"seed": SEED, "retelling": RETELLING}.get(name, ARTICLES / f"{name}.txt")
+    text = read_article(path)
+    return text, extract_article(text, geocoder=_geocoder(), published=PUBLISHED[name])
+
+
+def _places(name: str) -> list[tuple[str, str]]:
+    return [(p.mention, p.status) for p in _extract(name)[1].places]
+
+
+def _place(name: str, mention: str) -> Any:
+    return next(p for p in _extract(name)[1].places if p.mention == mention)
+
+
+def _claim(name: str, claimant_part: str, *, with_figures: bool = True) -> Any:
+    return next(
+        c
+        for c in _extract(name)[1].claims
+        if claimant_part in c.claimant and (c.figures or not with_figures)
+    )
+
+
+def _figures(claim: Any) -> list[tuple[str, Any, str]]:
+    return [(f.kind, f.value, f.qualifier) for f in claim.figures]
+
+
+needs_seed = pytest.mark.skipif(
+    not SEED.exists(), reason="seed article ../shared/seed/article.txt is not checked out"
+)
+
+
+# --- every article: spans and vocabulary ---------------------------------------------
+
+ALL = ["retelling", "wire_sumy_border", "mod_ru", "telegram_post"] + (
+    ["seed"] if SEED.exists() else []
+)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_mention_spans_are_the_text_as_written(name: str) -> None:
+    text, ex = _extract(name)
+    assert ex.places
+    for p in ex.places:
+        assert text[p.start : p.end] == p.mention
+    assert [p.start for p in ex.places] == sorted(p.start for p in ex.places)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_candidates_use_the_claims_vocabulary_and_validate_as_claims(name: str) -> None:
+    _, ex = _extract(name)
+    assert ex.claims
+    read_only = {"claim_status", "extraction"}
+    place_read_only = {"status", "lat", "lon", "matched_name", "place_id", "admin1", "country_code"}
+    for c in ex.claims:
+        rec = c.to_record()
+        Side(rec["side"])
+        for f in rec["figures"]:
+            FigureKind(f["kind"])
+            Qualifier(f["qualifier"])
+            assert (f["value"] is None) == (f["qualifier"] == "unspecified")
+        for p in rec["places"]:
+            Relation(p["relation"])
+            LocationPrecision(p["precision"])
+        raw = {k: v for k, v in rec.items() if k not in read_only}
+        raw["places"] = [
+            {k: v for k, v in p.items() if k not in place_read_only} for p in rec["places"]
+        ]
+        Claim.model_validate(raw)
+
+
+# --- seed article (Occasional Digest republication of Al Jazeera) ----------------------
+
+
+@needs_seed
+def test_seed_finds_the_villages_with_exact_spans_and_statuses() -> None:
+    text, ex = _extract("seed")
+    wanted = {"Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"}
+    villages = {p.mention: p for p in ex.places if p.mention in wanted}
+    for name, status in [
+        ("Plekhovo", "resolved"),
+        ("Vorobzha", "resolved"),
+        ("Martynovka", "resolved"),
+        ("Kurilovka", "unresolved"),
+    ]:
+        p = villages[name]
+        assert (p.start, p.end) == (text.index(name), text.index(name) + len(name))
+        assert p.status == status
+    assert villages["Plekhovo"].result.place.admin1 == "Kursk Oblast"
+    assert villages["Kurilovka"].relation == "in the area of"
+    assert {p.relation for n, p in villages.items() if n != "Kurilovka"} == {"near"}
+
+
+@needs_seed
+def test_seed_rejects_capitalised_words_that_are_not_places() -> None:
+    mentions = {m for m, _ in _places("seed")}
+    for word in [
+        "Kremlin",
+        "Pentagon",
+        "Pat Ryder",
+        "Ryder",
+        "Telegram",
+        "Most",
+        "Vladimir",
+        "Putin",
+        "Monday",
+        "GUR",
+        "Al Jazeera",
+        "South Korean",
+        "Russian",
+    ]:
+        assert word not in mentions
+    assert {"Washington", "Kyiv", "Pyongyang", "Moscow", "Nepal", "Sri Lanka"} <= mentions
+    assert _place("seed", "Kursk border region").result.place.feature_code == "ADM1"
+
+
+@needs_seed
+def test_seed_gur_claim_figures_places_and_date_against_the_original_publication() -> None:
+    _, ex = _extract("seed")
+    gur = _claim("seed", "GUR")
+    assert _figures(gur) == [("killed_or_wounded", 30, "at_least")]
+    assert gur.figures[0].subject == "North Korean soldiers"
+    rec = gur.to_record()
+    assert rec["claim_date"] == "2024-12-16"  # "on Monday" before Tuesday 17 December
+    assert [(p["name"], p["relation"]) for p in rec["places"] if p["precision"] != "region"] == [
+        ("Plekhovo", "near"),
+        ("Vorobzha", "near"),
+        ("Martynovka", "near"),
+    ]
+    assert "significant losses" in rec["key_phrases"]
+    assert any("2025-01-17" in n and "republication" in n for n in ex.notes)
+
+
+@needs_seed
+def test_seed_links_pentagon_support_and_kremlin_referral_to_gur() -> None:
+    missing = _claim("seed", "GUR", with_figures=True)
+    gur_ids = {
+        c.id
+        for c in _extract("seed")[1].claims
+        if c.side == "ukraine" and any(f.value for f in c.figures) and "GUR" in c.claimant
+    }
+    assert missing.id in gur_ids
+    pentagon = next(c for c in _extract("seed")[1].claims if c.claimant == "Pentagon")
+    assert (pentagon.claimant_person, pentagon.side, pentagon.channel) == (
+        "Pat Ryder",
+        "usa",
+        "press_briefing",
+    )
+    assert set(pentagon.corroborates) == gur_ids
+    kremlin = _claim("seed", "Kremlin", with_figures=False)
+    assert kremlin.response["kind"] == "referred"
+    assert kremlin.response["referred_to"] == "the Russian Ministry of Defence"
+    assert set(kremlin.responds_to) == gur_ids
+    assert kremlin.claim_status == "no_comment"
+
+
+@needs_seed
+def test_seed_other_figures() -> None:
+    assert _figures(_claim("seed", "Mediazona")) == [("killed", 71000, "more_than")]
+    assert _figures(_claim("seed", "General Staff")) == [("killed", 654000, "more_than")]
+    staff = _claim("seed", "General Staff").to_record()
+    assert staff["event_end"] == "2024-10-01"  # "as of October 1", year from the publication
+    assert _figures(_claim("seed", "Defence Ministry")) == [("personnel_losses", 500000, "almost")]
+    assert _figures(_claim("seed", "South Korean")) == [("deployed", 11000, "about")]
+
+
+# --- our re-telling ------------------------------------------------------------------
+
+
+def test_retelling_places_and_event_dates() -> None:
+    places = dict(_places("retelling"))
+    assert places["Kurilovka"] == "unresolved"
+    assert {places[v] for v in ["Plekhovo", "Vorobzha", "Martynovka"]} == {"resolved"}
+    assert "Part" not in places  # sentence-initial ordinary word that is also an alt name
+    gur = _claim("retelling", "GUR").to_record()
+    assert (gur["claim_date"], gur["event_start"], gur["event_end"]) == (
+        "2024-12-16",
+        "2024-12-14",
+        "2024-12-15",
+    )
+    assert gur["channel"] == "telegram"
+
+
+def test_retelling_claimants_from_appositive_and_inverted_sentences() -> None:
+    pentagon = _claim("retelling", "Pentagon", with_figures=False)
+    assert pentagon.claimant_person == "Pat Ryder"
+    assert pentagon.figures[0].kind == "killed_or_wounded"
+    assert pentagon.figures[0].qualifier == "unspecified"
+    kremlin = _claim("retelling", "Kremlin", with_figures=False)
+    assert kremlin.response["asked_by"] == "the Associated Press"
+    assert kremlin.channel == "media_inquiry"
+    mod = _claim("retelling", "Defence Ministry")  # not "RT", which only carried the report
+    assert mod.side == "russia"
+    assert _figures(mod) == [("personnel_losses", 500000, "almost")]
+    intel = _claim("retelling", "intelligence")
+    assert intel.side == "south_korea"
+    assert {s for _, s in intel.joint_claimants} == {"usa", "ukraine"}
+
+
+# --- wire report: Sumy / Kursk / Belgorod border --------------------------------------
+
+WIRE_PLACES = [
+    ("Ukraine", "resolved"),
+    ("Sumy region", "resolved"),
+    ("Moscow", "resolved"),
+    ("Tyotkino", "resolved"),
+    ("KYIV", "resolved"),
+    ("Ukraine", "resolved"),
+    ("Sumy Oblast", "resolved"),
+    ("Yunakivka", "resolved"),
+    ("Myropillia", "resolved"),
+    ("Khotin", "resolved"),
+    ("Sumy", "resolved"),
+    ("Novenke", "unresolved"),
+    ("Russia", "resolved"),
+    ("Tyotkino", "resolved"),
+    ("Glushkovo", "resolved"),
+    ("Korenevo", "resolved"),
+    ("Kursk region", "resolved"),
+    ("Ukraine", "resolved"),
+    ("Kyiv", "resolved"),
+    ("Sudzha", "resolved"),
+    ("Belgorod region", "resolved"),
+    ("Shebekino", "resolved"),
+]
+
+
+def test_wire_article_places_in_text_order_with_statuses() -> None:
+    assert _places("wire_sumy_border") == WIRE_PLACES
+
+
+def test_wire_article_resolves_each_village_in_its_own_region() -> None:
+    regions = {
+        "Yunakivka": "Sumy Oblast",
+        "Khotin": "Sumy Oblast",
+        "Tyotkino": "Kursk Oblast",
+        "Sudzha": "Kursk Oblast",
+        "Shebekino": "Belgorod Oblast",
+    }
+    for mention, admin1 in regions.items():
+        assert _place("wire_sumy_border", mention).result.place.admin1 == admin1
+    novenke = _place("wire_sumy_border", "Novenke")
+    assert novenke.relation == "near"
+    assert "no candidate inside the context area" in novenke.result.reason
+
+
+def test_wire_article_claims() -> None:
+    admin = _claim("wire_sumy_border", "administration")
+    assert _figures(admin) == [("killed", 4, "at_least"), ("wounded", 11, "exact")]
+    assert admin.to_record()["claim_date"] == "2025-03-03"
+    mod = _claim("wire_sumy_border", "Defence Ministry")
+    assert (mod.side, _figures(mod)) == ("russia", [("killed", 120, "at_most")])
+    assert [p.mention for p in mod.places] == ["Tyotkino", "Glushkovo", "Korenevo", "Kursk region"]
+    staff = _claim("wire_sumy_border", "General Staff")
+    assert (staff.claimant_person, staff.side) == ("Ivan Petrenko", "ukraine")
+    assert staff.to_record()["claim_date"] == "2025-03-02"  # "on Sunday"
+    kremlin = _claim("wire_sumy_border", "Kremlin", with_figures=False)
+    assert kremlin.response["kind"] == "no_comment"
+    assert kremlin.responds_to == (staff.id,)
+
+
+# --- Russian MoD statement -----------------------------------------------------------
+
+
+def test_russian_article_inflected_names_resolve_by_dictionary_form() -> None:
+    forms = {p.mention: (p.query, p.status, p.relation) for p in _extract("mod_ru")[1].places}
+    assert forms["Мартыновки"] == ("Мартыновка", "resolved", "near")  # "у Мартыновки"
+    assert forms["Воробжи"] == ("Воробжа", "resolved", "near")
+    assert forms["Суджей"] == ("Суджа", "resolved", "near")  # "под Суджей"
+    assert forms["Зелёный Шлях"] == ("Зелёный Шлях", "unresolved", "in the area of")
+    assert _place("mod_ru", "Плёхово").result.place.admin2 == "Sudzhansky District"
+    assert "того" not in forms  # "кроме того" is not Togo
+
+
+def test_russian_article_figures_and_claimants() -> None:
+    mod = [c for c in _extract("mod_ru")[1].claims if "обороны" in c.claimant and c.figures]
+    assert [_figures(c) for c in mod] == [
+        [("killed_or_wounded", 30, "at_least")],  # "не менее 30 ... убитыми и ранеными"
+        [("killed", 20, "at_least")],  # "десятки"
+    ]
+    assert "десятки" in (mod[1].figures[0].note or "")
+    assert _claim("mod_ru", "корреспондент").figures[0].kind == "captured"
+    staff = _claim("mod_ru", "Генштаб", with_figures=False)
+    assert staff.side == "ukraine"
+    assert set(staff.responds_to) == {c.id for c in mod}
+
+
+# --- Telegram post -------------------------------------------------------------------
+
+
+def test_telegram_post_words_ranges_and_dozens() -> None:
+    claims = _extract("telegram_post")[1].claims
+    figures = [(f.kind, f.value, f.qualifier, f.note) for c in claims for f in c.figures]
+    assert figures == [
+        ("killed", 24, "at_least", "'Dozens' in the text"),
+        ("wounded", 20, "at_least", "range 20 to 30 in the text"),
+        ("captured", 2, "exact", None),
+        ("missing", 5, "exact", None),
+        ("killed", 10, "at_least", "range 10 to 15 in the text"),
+    ]
+    milbloggers = _claim("telegram_post", "milbloggers")
+    assert milbloggers.side == "russia"
+    assert milbloggers.to_record()["event_start"] == "2025-03-04"  # "yesterday"
+
+
+def test_telegram_post_places_and_an_ambiguous_village() -> None:
+    assert _places("telegram_post") == [
+        ("KHARKIV", "resolved"),
+        ("Vovchansk", "resolved"),
+        ("Lyptsi", "resolved"),
+        ("Kozacha Lopan", "resolved"),
+        ("Hlyboke", "ambiguous"),
+        ("Ukraine", "resolved"),
+    ]
+    assert len(_place("telegram_post", "Hlyboke").result.alternatives) > 1
+
+
+# --- dates: the reference date and its basis -------------------------------------------
+
+
+def test_dateline_is_used_with_a_note_when_no_date_is_given() -> None:
+    text = "Fri. Jan 17th, 2025\n\nThe governor said on Monday that three people were wounded."
+    ex = extract_article(text, geocoder=_geocoder())
+    assert ex.reference_date == dt.date(2025, 1, 17)
+    assert ex.date_basis.startswith("dateline")
+    assert any("republication" in n for n in ex.notes)
+    assert ex.claims[0].to_record()["claim_date"] == "2025-01-13"
+
+
+def test_relative_dates_stay_unresolved_without_any_date() -> None:
+    ex = extract_article("The governor said on Monday that three people were wounded.")
+    assert ex.reference_date is None
+    assert ex.claims[0].to_record()["claim_date"] is None
+    assert any("unresolved" in n for n in ex.notes)
+
+
+# --- small texts ---------------------------------------------------------------------
+
+
+def test_unknown_name_after_a_strong_pattern_is_reported_unresolved() -> None:
+    ex = extract_article(
+        "Officials said some 30 soldiers were killed near the village of Zeleny Shlyakh.",
+        geocoder=_geocoder(),
+    )
+    assert [(p.mention, p.status, p.relation) for p in ex.places] == [
+        ("Zeleny Shlyakh", "unresolved", "near")
+    ]
+    assert _figures(ex.claims[0]) == [("killed", 30, "about")]
+
+
+def test_person_names_and_titles_are_not_places() -> None:
+    ex = extract_article("President Vladimir Putin met reporters in Moscow.", geocoder=_geocoder())
+    assert [p.mention for p in ex.places] == ["Moscow"]
+
+
+def test_text_without_places_or_claims_gives_empty_results() -> None:
+    ex = extract_article("Nothing happened here.", geocoder=_geocoder())
+    assert ex.places == () and ex.claims == ()
+    assert ex.to_dict()["places"] == []
+
+
+# --- errors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t"])
+def test_empty_text_raises_article_error(text: str) -> None:
+    with pytest.raises(ArticleError, match="empty"):
+        extract_article(text)
+
+
+def test_non_string_raises_article_error() -> None:
+    with pytest.raises(ArticleError, match="not bytes"):
+        extract_article(b"Sudzha")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [(b"", "is empty"), (b"\x00\x01binary", "looks binary"), (b"\xff\xfe\xfa", "not UTF-8")],
+)
+def test_read_article_rejects_unusable_files(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError, match=match) as info:
+        read_article(path)
+    assert isinstance(info.value, GeokurskError) and isinstance(info.value, ValueError)
+
+
+def test_read_article_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ArticleError, match="not found"):
+        read_article(tmp_path / "missing.txt")
