@@ -43,5 +43,9 @@ gazetteer: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_geocode.py
 
+## Pair notebooks/*.py (py:percent, in git) with .ipynb (outputs, git-ignored) for Jupyter.
+notebooks-sync: $(VENV)/.installed-dev
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]-*.py
+
 clean:
 	rm -rf $(VENV) maps .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,8 +39,10 @@ EXPECTED_OUTPUTS = {
 }
 
 
-def _execute(source: Path, tmp_path: Path, cwd: Path) -> nbformat.NotebookNode:
-    """Convert a py:percent file to a notebook in tmp_path and execute it there."""
+def _execute(
+    source: Path, tmp_path: Path, cwd: Path, *, artifact: str | None = None
+) -> nbformat.NotebookNode:
+    """Convert a py:percent file to a notebook in tmp_path and execute it in cwd."""
     ipynb = tmp_path / f"{source.stem}.ipynb"
     jupytext.write(jupytext.read(source), ipynb)
     nb = nbformat.read(ipynb, as_version=4)
@@ -54,7 +57,7 @@ def _execute(source: Path, tmp_path: Path, cwd: Path) -> nbformat.NotebookNode:
         client.execute()
     finally:
         # Keep the executed copy even on failure: the error output shows where.
-        nbformat.write(nb, ARTIFACTS / ipynb.name)
+        nbformat.write(nb, ARTIFACTS / (artifact or ipynb.name))
     return nb
 
 
@@ -70,10 +73,22 @@ def test_every_notebook_has_expectations() -> None:
 def test_kernel_runs_in_the_interpreter_running_the_tests(tmp_path: Path) -> None:
     source = tmp_path / "probe.py"
     source.write_text("# %%\nimport sys\nprint(sys.prefix)\n", encoding="utf-8")
-    nb = _execute(source, tmp_path, tmp_path)
+    nb = _execute(source, tmp_path, tmp_path, artifact="kernel-probe.ipynb")
     printed = nb.cells[0].outputs[0]["text"].strip()
     assert Path(printed).resolve() == Path(sys.prefix).resolve()
-    (ARTIFACTS / "probe.ipynb").unlink()
+    (ARTIFACTS / "kernel-probe.ipynb").unlink()
+
+
+def test_article_notebook_falls_back_to_the_retelling_without_shared(tmp_path: Path) -> None:
+    # A clone without ../shared next to it: only the repository's notebooks and data.
+    clone = tmp_path / "clone"
+    shutil.copytree(ROOT / "data", clone / "data")
+    shutil.copytree(NOTEBOOKS_DIR, clone / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    source = clone / "notebooks" / "01-geocode-article-places.py"
+    nb = _execute(source, tmp_path, source.parent, artifact="01-fallback-retelling.ipynb")
+    text = _outputs_text(nb)
+    assert "Using our re-telling" in text
+    assert "Kurilovka" in text
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)

@@ -68,6 +68,9 @@ _LAZY: dict[str, str] = {
     "write_csv": "geokursk.export",
     "write_geojson": "geokursk.export",
     "write_gpkg": "geokursk.export",
+    "CLAIM_STATUSES": "geokursk.maps",
+    "claims_map": "geokursk.maps",
+    "save_map": "geokursk.mapexport",
     "admin1_frame": "geokursk.boundaries",
     "border_lines_frame": "geokursk.boundaries",
     "countries_frame": "geokursk.boundaries",
@@ -110,6 +113,8 @@ if TYPE_CHECKING:  # pragma: no cover
         write_geojson,
         write_gpkg,
     )
+    from geokursk.mapexport import save_map
+    from geokursk.maps import CLAIM_STATUSES, claims_map
 
 
 def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
@@ -145,10 +150,11 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    # lazily imported
+    "CLAIM_STATUSES",
     "Alternative",
     "AreaMention",
     "ArticleError",
-    # lazily imported
     "Claim",
     "ClaimCandidate",
     "ClaimPlace",
@@ -183,6 +189,7 @@ __all__ = [
     "build_gazetteer",
     "claim_places_frame",
     "claims_frame",
+    "claims_map",
     "claims_to_records",
     "countries_frame",
     "default_gazetteer_path",
@@ -201,6 +208,7 @@ __all__ = [
     "read_article",
     "results_frame",
     "romanize",
+    "save_map",
     "skeleton",
     "write_csv",
     "write_geojson",

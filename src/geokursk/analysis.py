@@ -577,7 +577,7 @@ def join_admin1(
         values = np.full(len(frame), None, dtype=object)
         hits = joined[src]
         values[hits.index.to_numpy()] = hits.to_numpy()
-        out[dst] = [None if _missing(v) else v for v in values]
+        out[dst] = values
     return out
 
 
@@ -589,10 +589,6 @@ def _cell(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _geometries(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
