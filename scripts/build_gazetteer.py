@@ -508,7 +508,9 @@ def merge_cities(
         cyr = [a for a in alts if any("\u0400" <= ch <= "\u04ff" for ch in a)]
         name_uk = next((a for a in cyr if any(ch in a for ch in "іїєґ")), None)
         name_ru = next((a for a in cyr if not any(ch in a for ch in "іїєґ")), None)
-        keys = set(latin_forms(c["name"])) | {k for a in cyr for k in latin_forms(a)}
+        # Merge on the city's main name only: its alternate names include neighbours'
+        # names often enough (L'govskiy lists Льгов) to merge the wrong settlement.
+        keys = set(latin_forms(c["name"]))
         merged = False
         for k in sorted(keys):
             for i in by_key.get(k, []):

@@ -30,6 +30,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_claims(sub)
     _add_extract(sub)
     _add_map(sub)
+    _add_batch(sub)
     return parser
 
 
@@ -298,6 +299,95 @@ def _run_map(args: argparse.Namespace) -> int:
     m = claims_map(claims_frame(claims), claim_places_frame(claims))
     out = save_map(m, args.output, self_contained=args.self_contained)
     print(f"wrote {out} ({len(claims)} claims)")
+    return 0
+
+
+# --- batch (batch module) ------------------------------------------------------
+
+
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="extract places and claims from many articles (locally or on a Dask cluster)",
+        description="Run `extract` over folders, globs or JSON Lines files of articles "
+        "(objects with id, text, optional published and outlet) and write GeoParquet tables: "
+        "OUT/places/part-*.parquet, OUT/claims/part-*.parquet, OUT/errors.parquet and "
+        "OUT/summary.json. Runs on a local Dask cluster by default, or on an existing one "
+        "with --scheduler. Articles that cannot be processed are listed in the errors table.",
+    )
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="folder, glob, text file or .jsonl file"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 ('sync': this process only; "
+        "default: a local cluster)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_non_negative_int,
+        metavar="N",
+        help="local worker processes (default: CPU count; 0: this process only); with "
+        "--scheduler, wait for N workers",
+    )
+    _gazetteer_option(p)
+    p.add_argument(
+        "--partition-size",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="articles per task and per part file (default: 100); the output depends on it, "
+        "never on the number of workers",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="larger articles go to the errors table (default: 5242880, 5 MiB)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(handler=_run_batch)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return n
+
+
+def _non_negative_int(value: str) -> int:
+    if value == "0":
+        return 0
+    return _positive_int(value)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from geokursk.batch import DEFAULT_MAX_BYTES, DEFAULT_PARTITION_SIZE, batch_extract
+
+    summary = batch_extract(
+        args.inputs,
+        args.output,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        gazetteer=args.gazetteer,
+        partition_size=args.partition_size or DEFAULT_PARTITION_SIZE,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+        progress=not args.no_progress,
+    )
+    print(summary)
+    if summary.errors:
+        print(
+            f"{summary.errors} article(s) could not be processed: see "
+            f"{Path(args.output) / 'errors.parquet'}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -81,7 +81,11 @@ SKELETON_ACCEPT = 75.0
 FUZZY_ACCEPT = 88.0
 TIE_MARGIN = 5.0
 VARIANT_BASE = 85.0
+# An alternate name (GeoNames alternatenames) is weaker evidence than the main name:
+# such lists hold neighbours' and historical names (L'govskiy lists "Lgov").
+ALT_NAME_SCORE = 95.0
 SAME_PLACE_KM = 5.0
+SAME_NAME_KM = 15.0
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
 
@@ -407,7 +411,12 @@ class Geocoder:
                 by_id[place.id] = _Cand(place, score, how, key)
 
         for hit in gaz.by_keys(keys):
-            add(hit.place, 100.0 if hit.kind == "name" else 98.0, f"exact {hit.kind}", hit.key)
+            add(
+                hit.place,
+                100.0 if hit.kind == "name" else ALT_NAME_SCORE,
+                f"exact {hit.kind}",
+                hit.key,
+            )
         if level is not None:
             for area in _area_matches(core, level, gaz.areas()):
                 add(area.place, 100.0, f"{level} name", area.stem)
@@ -608,6 +617,24 @@ def _describe(c: _Cand) -> str:
     return "; ".join(bits)
 
 
+def _same_place(a: _Cand, b: _Cand) -> bool:
+    """Tell whether two candidates are one place recorded twice (by different sources).
+
+    Points within 5 km are one place.  So are points up to 15 km apart that share the
+    matched name and region: a town's post office and its GeoNames centre can be that
+    far apart (L'gov: 6 km).
+    """
+    d = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+    if d <= SAME_PLACE_KM:
+        return True
+    return (
+        d <= SAME_NAME_KM
+        and a.key == b.key
+        and bool(a.place.admin1_code)
+        and a.place.admin1_code == b.place.admin1_code
+    )
+
+
 def _decide(
     query: str, cands: list[_Cand], mentions: Sequence[AreaMention], context: str | None
 ) -> GeocodeResult:
@@ -638,10 +665,7 @@ def _decide(
         return GeocodeResult(query, "unresolved", None, 0.0, reason, alts(None), context)
     best = eligible[0]
     rivals = [
-        c
-        for c in eligible[1:]
-        if best.total - c.total < TIE_MARGIN
-        and haversine_km(best.place.lat, best.place.lon, c.place.lat, c.place.lon) > SAME_PLACE_KM
+        c for c in eligible[1:] if best.total - c.total < TIE_MARGIN and not _same_place(best, c)
     ]
     if rivals:
         reason = (

@@ -46,6 +46,7 @@ import pandas as pd
 import shapely
 import xyzservices
 from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
@@ -77,13 +78,15 @@ _AREA_PRECISIONS = frozenset({"region", "country"})
 _BASE_RADIUS_PX = 7
 _RING_STEP_PX = 4
 _MAX_RINGS = 6
-_AUTO_CANVAS_FEATURES = 3000
+_AUTO_CLUSTER_MARKERS = 1000
 _AUTO_COMPRESS_FEATURES = 15_000
 _COORD_DIGITS = 5
 _SIMPLIFY_DEG = 0.002
 _NEAR_DEG = 2.0  # claims this close to the reference outlines are in the first view
 
 _DEFAULT_CENTER = (51.3, 35.2)  # between Kursk and Sumy; [lat, lon]
+# The version packaged by xstatic-leaflet-markercluster, which inlines it.
+_MARKERCLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.4.1"
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}")
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -424,7 +427,8 @@ def _alternatives_html(place: Mapping[str, Any]) -> str:
     return f'<div class="gk-alts">Alternatives considered<ol>{"".join(items)}</ol></div>'
 
 
-def _place_html(place: Mapping[str, Any], *, drawn_at: str = "") -> str:
+def _place_html(place: Mapping[str, Any], *, drawn_at: str = "", note: str = "") -> str:
+    """Popup section of one place; ``drawn_at`` and ``note`` are constant text."""
     status = _text(place.get("geocode_status")) or "unresolved"
     resolved = status == "resolved"
     relation = _esc(place.get("relation"))
@@ -436,6 +440,8 @@ def _place_html(place: Mapping[str, Any], *, drawn_at: str = "") -> str:
             x for x in (_esc(place.get("admin1")), _esc(place.get("country_code"))) if x
         )
         lines.append(f" → {_place_names(place)}" + (f" ({where})" if where else ""))
+        if note:
+            lines.append(f'<div class="gk-note">{_html(note)}</div>')
     else:
         lines.append(f' <span class="gk-unknown-text">location unknown ({_html(status)})</span>')
         if drawn_at:
@@ -463,7 +469,9 @@ def _place_html(place: Mapping[str, Any], *, drawn_at: str = "") -> str:
     return "".join(lines)
 
 
-def _tooltip(place: Mapping[str, Any], claim: Mapping[str, Any], n_here: int) -> str:
+def _tooltip(
+    place: Mapping[str, Any], claim: Mapping[str, Any], n_here: int, *, note: str = ""
+) -> str:
     status = _text(place.get("geocode_status"))
     who = _esc(claim.get("claimant"))
     label = _html(_status_label(claim.get("claim_status")))
@@ -472,6 +480,8 @@ def _tooltip(place: Mapping[str, Any], claim: Mapping[str, Any], n_here: int) ->
     else:
         name = f"{_esc(place.get('place'))} — <i>location unknown</i>"
     tip = f"{name}<br><span class=gk-muted>{who}: {label}</span>"
+    if note:
+        tip += f"<br><i>{_html(note)}</i>"
     if n_here > 1:
         tip += f"<br><span class=gk-muted>{n_here} claims at this place</span>"
     return tip
@@ -512,6 +522,21 @@ class _Runtime(MacroElement):
         self.css = _RUNTIME_CSS
         self.js = _RUNTIME_JS
         self.spec_js = _to_js(spec)
+
+
+class _ClusterAssets(JSCSSMixin, MacroElement):
+    """Leaflet.markercluster; :mod:`geokursk.mapexport` inlines it from xstatic."""
+
+    _template = Template("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClusterAssets"
+        self.default_js = [("markerclusterjs", f"{_MARKERCLUSTER_CDN}/leaflet.markercluster.js")]
+        self.default_css = [
+            ("markerclustercss", f"{_MARKERCLUSTER_CDN}/MarkerCluster.css"),
+            ("markerclusterdefaultcss", f"{_MARKERCLUSTER_CDN}/MarkerCluster.Default.css"),
+        ]
 
 
 class _RawScript(Element):
@@ -636,18 +661,28 @@ def _legend_html(counts: Mapping[str, int]) -> str:
             f"{_html(style['label'])} <span class=gk-muted>({n})</span></div>"
         )
     rows.append(
-        '<div class="gk-lrow"><span class="gk-unknown gk-legend-icon">?</span> '
-        "place not resolved: location unknown, drawn at the claim's area</div>"
+        '<div class="gk-lrow"><svg width="18" height="18" aria-hidden="true"><circle cx="9" '
+        'cy="9" r="7" fill="#fff" stroke="#555" stroke-width="2" stroke-dasharray="3 2"/>'
+        '<text x="9" y="13" text-anchor="middle" fill="#555" '
+        'font-weight="bold" font-size="11">?</text></svg> '
+        "location unknown: a place that did not resolve, drawn at its claim's area</div>"
     )
     rows.append(
         '<div class="gk-lrow"><svg width="18" height="18" aria-hidden="true"><circle cx="9" '
         'cy="9" r="7.5" fill="#555" fill-opacity="0.08" stroke="#555" stroke-dasharray="2 3"/>'
-        "</svg> uncertainty of a place (radius from its precision)</div>"
+        "</svg> uncertainty of a settlement or district (radius from its precision)</div>"
+    )
+    rows.append(
+        '<div class="gk-lrow"><svg width="18" height="18" aria-hidden="true"><circle cx="9" '
+        'cy="9" r="6" fill="#555" fill-opacity="0.1" stroke="#555" stroke-width="2.5" '
+        'stroke-dasharray="2 3"/></svg> region or country without an outline: extent not '
+        "drawn</div>"
     )
     rows.append(
         '<div class="gk-lrow"><svg width="18" height="14" aria-hidden="true"><rect x="1" y="1" '
         'width="16" height="12" fill="#555" fill-opacity="0.15" stroke="#555" '
-        'stroke-dasharray="4 2"/></svg> area of a multi-place, region or country claim</div>'
+        'stroke-dasharray="4 2"/></svg> area of a multi-place claim; outline of a region or '
+        "country</div>"
     )
     rows.append(
         '<div class="gk-lrow"><svg width="18" height="14" aria-hidden="true"><rect x="1" y="1" '
@@ -715,10 +750,57 @@ def _layer_key(claim: Mapping[str, Any]) -> tuple[str, str]:
     return (_side_label(claim.get("side")), _text(claim.get("claimant")) or "unknown")
 
 
+def _polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
+    """Return the (multi)polygon part of a claim geometry, or ``None``.
+
+    Country-level claims come as GeometryCollections of country polygons (and
+    sometimes a stray line); their polygons are the claim's honest extent.
+    """
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+        if parts:
+            return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+    return None
+
+
+def _statement_key(claim: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """Claims with the same claimant, outlet and claim date come from one statement."""
+    who, day = _text(claim.get("claimant")), _date_key(claim.get("claim_date"))
+    if not who or not day:
+        return None
+    return (who, _text(claim.get("outlet")), day)
+
+
+def _statement_areas(
+    claims: Sequence[Mapping[str, Any]],
+) -> dict[tuple[str, str, str], list[tuple[str, BaseGeometry]]]:
+    """Located claims by statement: where a sibling claim without a location is drawn."""
+    out: dict[tuple[str, str, str], list[tuple[str, BaseGeometry]]] = defaultdict(list)
+    for claim in claims:
+        key = _statement_key(claim)
+        geom = _geometry(claim.get("geometry"))
+        # Region- and country-wide claims say nothing about where in them.
+        if key and geom is not None and _text(claim.get("extent")) not in _AREA_PRECISIONS:
+            out[key].append((_text(claim.get("claim_id")), geom))
+    return out
+
+
 def _build_layers(
     claims: list[dict[str, Any]], places: list[dict[str, Any]]
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]], list[BaseGeometry]]:
-    """Group drawable features by (side, claimant); collect unlocated claims."""
+    """Group drawable features by (side, claimant); collect unlocated claims.
+
+    Features are compact dicts read by the JS runtime: ``k`` kind (``m``
+    marker of a resolved place, ``u`` place of unknown location, ``a`` claim
+    area), ``ll`` Leaflet latlngs, ``s`` status, ``c`` claim id, ``i`` place
+    index (-1: the whole claim), ``t`` tooltip HTML, ``d`` date key, and on
+    markers ``r`` radius in px, ``e`` uncertainty radius in metres (drawn as a
+    circle) or ``n`` (1: a region/country place whose extent is not drawn).
+    """
     by_claim: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for place in places:
         by_claim[_text(place.get("claim_id"))].append(place)
@@ -730,6 +812,7 @@ def _build_layers(
             claims.append(
                 {k: rows[0].get(k) for k in ("claim_id", "claimant", "side", "claim_status")}
             )
+    statements = _statement_areas(claims)
 
     # Markers at the same spot become concentric rings so each stays clickable.
     spots: Counter[tuple[float, float]] = Counter()
@@ -757,10 +840,7 @@ def _build_layers(
         status = _status_key(claim.get("claim_status"))
         day = _date_key(claim.get("claim_date")) or _date_key(claim.get("published"))
         claim_geom = _geometry(claim.get("geometry"))
-        claim_polygon = claim_geom is not None and claim_geom.geom_type in (
-            "Polygon",
-            "MultiPolygon",
-        )
+        claim_area = _polygonal(claim_geom)
         place_html = []
         features: list[dict[str, Any]] = []
         drawn_places: list[tuple[float, float]] = []
@@ -775,38 +855,39 @@ def _build_layers(
                 unresolved.append(i)
                 place_html.append("")
                 continue
-            assert lat is not None and lon is not None  # for mypy; checked just above
             spot = _spot(place, geom)
             n_here = spots[spot]
             ring = max(0, min(n_here, _MAX_RINGS) - 1 - min(seen[spot], _MAX_RINGS - 1))
             seen[spot] += 1
-            place_html.append(_place_html(place))
             drawn_places.append((lon, lat))
             precision = _text(place.get("precision"))
             radius_m = _float(place.get("uncertainty_m"))
-            # A region- or country-level place is drawn as the claim's polygon
-            # when there is one; otherwise its circle is the only honest extent.
-            covered = precision in _AREA_PRECISIONS and claim_polygon
-            if radius_m and radius_m > 0 and not covered:
-                features.append(
-                    {"k": "c", "ll": _latlng(lon, lat), "r": round(radius_m), "s": status, "d": day}
-                )
-            features.append(
-                {
-                    "k": "m",
-                    "ll": _latlng(lon, lat),
-                    "r": _BASE_RADIUS_PX + _RING_STEP_PX * ring,
-                    "s": status,
-                    "c": cid,
-                    "i": i,
-                    "t": _tooltip(place, claim, n_here),
-                    "d": day,
-                }
-            )
-            if precision not in _AREA_PRECISIONS:
+            marker: dict[str, Any] = {
+                "k": "m",
+                "ll": _latlng(lon, lat),
+                "r": _BASE_RADIUS_PX + _RING_STEP_PX * ring,
+                "s": status,
+                "c": cid,
+                "i": i,
+                "d": day,
+            }
+            extent_note = ""
+            if precision in _AREA_PRECISIONS:
+                # A region or country is drawn as its polygon (the claim's
+                # area), never as a circle hundreds of km wide; without a
+                # polygon around it, its extent is not drawn at all.
+                if claim_area is None or not claim_area.intersects(shapely.Point(lon, lat)):
+                    marker["n"] = 1
+                    extent_note = f"extent not drawn: {precision}-level place without an outline"
+            else:
+                if radius_m and radius_m > 0:
+                    marker["e"] = round(radius_m)
                 view.append(shapely.Point(lon, lat))
-        if claim_geom is not None and claim_polygon:
-            latlngs = _polygon_latlngs(claim_geom, simplified=True)
+            marker["t"] = _tooltip(place, claim, n_here, note=extent_note)
+            place_html.append(_place_html(place, note=extent_note))
+            features.append(marker)
+        if claim_area is not None:
+            latlngs = _polygon_latlngs(claim_area, simplified=True)
             if latlngs is not None:
                 extent = _text(claim.get("extent")) or "area"
                 names = ", ".join(_esc(p.get("place")) for p in rows) or _esc(claim.get("extent"))
@@ -826,12 +907,22 @@ def _build_layers(
                     },
                 )
                 if extent not in ("region", "country"):
-                    view.append(claim_geom)
-        anchor = _anchor_point(claim_geom)
+                    view.append(claim_area)
+        anchor = _anchor_point(claim_area if claim_area is not None else claim_geom)
         drawn_at = "Drawn at the centre of the claim's area."
         if anchor is None and drawn_places:
             anchor = _anchor_point(shapely.MultiPoint(drawn_places))
             drawn_at = "Drawn at the centre of the claim's resolved places."
+        statement = _statement_key(claim)
+        if anchor is None and unresolved and statement is not None:
+            siblings = [(c, g) for c, g in statements.get(statement, []) if c != cid]
+            if siblings:
+                anchor = _anchor_point(shapely.unary_union([g for _, g in siblings]))
+                drawn_at = (
+                    "Drawn at the area of the same statement's other claim "
+                    f"({', '.join(_html(c) for c, _ in siblings)}): same claimant, outlet "
+                    "and date."
+                )
         for i in unresolved:
             place_html[i] = _place_html(rows[i], drawn_at=drawn_at if anchor else "")
             if anchor is not None:
@@ -964,7 +1055,7 @@ def claims_map(
     borders: gpd.GeoDataFrame | None = None,
     tiles: Sequence[xyzservices.TileProvider] | None = None,
     carto_api_key: str | None = None,
-    prefer_canvas: bool | None = None,
+    cluster: bool | None = None,
     compress: bool | None = None,
     title: str | None = None,
 ) -> folium.Map:
@@ -993,10 +1084,11 @@ def claims_map(
     carto_api_key : str, optional
         CARTO now asks for a key; without one (and with an xyzservices that
         says the key is required) the default tiles leave Positron out.
-    prefer_canvas : bool, optional
-        Draw vectors on a canvas instead of SVG. ``None`` (default) chooses
-        canvas when more than 3,000 features are drawn, which keeps large maps
-        fast; SVG keeps each marker a DOM element (easier to test and style).
+    cluster : bool, optional
+        Group nearby markers into clusters (Leaflet.markercluster) that split
+        up as the reader zooms in; from zoom 11 every place is drawn on its
+        own. ``None`` (default) clusters when more than 1,000 places are
+        drawn, so the handful of villages of a small map stay visible.
     compress : bool, optional
         Embed the claims data gzipped (unpacked by the browser's
         ``DecompressionStream``: Chrome 80, Firefox 113, Safari 16.4). ``None``
@@ -1017,10 +1109,18 @@ def claims_map(
 
     Notes
     -----
-    Nothing is dropped: a place that did not resolve becomes a "?" badge at
-    its claim's area, and a claim with no location at all is listed in the
-    "Location unknown" panel. Markers of several claims at one spot are drawn
-    as concentric rings so each can be clicked.
+    Nothing is dropped: a place that did not resolve becomes a "?" marker at
+    its claim's area (or, for a claim without any location, at the area of
+    the other claims of the same statement: same claimant, outlet and date),
+    and a claim with no location at all is listed in the "Location unknown"
+    panel. Markers of several claims at one spot are drawn as concentric
+    rings so each can be clicked. Region- and country-level places are drawn
+    as their outline, never as an uncertainty circle hundreds of kilometres
+    wide; one without an outline is a marker whose extent is not drawn.
+
+    All claims are drawn on one canvas, without a DOM element per feature;
+    tooltips and popups are built from the feature's data on hover and
+    click.
 
     Examples
     --------
@@ -1052,12 +1152,13 @@ def claims_map(
         ref_specs, ref_view = _reference_specs(admin1, borders)
 
     n_features = sum(len(spec["features"]) for spec in layers.values())
-    canvas = n_features > _AUTO_CANVAS_FEATURES if prefer_canvas is None else prefer_canvas
+    n_markers = sum(f["k"] != "a" for spec in layers.values() for f in spec["features"])
+    if cluster is None:
+        cluster = n_markers > _AUTO_CLUSTER_MARKERS
     m = folium.Map(
         location=list(_DEFAULT_CENTER),
         zoom_start=7,
         tiles=None,
-        prefer_canvas=canvas,
         control_scale=True,
     )
     # Only Leaflet is needed: markers are CircleMarkers and DivIcons and the
@@ -1071,11 +1172,14 @@ def claims_map(
     _BlankBaseLayer("No tiles (plain background)", show=tiles is not None and not tiles).add_to(m)
 
     statuses = Counter(_status_key(c.get("claim_status")) for c in claims)
+    if cluster:
+        _ClusterAssets().add_to(m)
     _Runtime(
         {
             "styles": {
                 k: {"color": v["color"], "dash": v["dash"]} for k, v in _STATUS_STYLE.items()
             },
+            "cluster": bool(cluster),
         }
     ).add_to(m)
     for name_html, spec in ref_specs:
@@ -1151,22 +1255,20 @@ _RUNTIME_CSS = """
 .gk-place.gk-this{background:#fffbe6}
 .gk-unknown-text{color:#b00;font-weight:600}
 .gk-id{color:#888;font-size:11px;margin-top:4px}
-div.gk-unknown{width:16px;height:16px;border-radius:50%;background:#fff;
- border:2px dashed #b00;color:#b00;font:bold 12px/16px sans-serif;text-align:center}
-div.gk-unknown.gk-s-claimed{border-color:#0072B2}
-div.gk-unknown.gk-s-corroborated{border-color:#009E73}
-div.gk-unknown.gk-s-disputed{border-color:#D55E00}
-div.gk-unknown.gk-s-no_comment{border-color:#6E6E6E}
-.gk-legend-icon{display:inline-block;width:14px;height:14px;border-radius:50%;
- border:2px dashed #b00;color:#b00;font:bold 11px/14px sans-serif;text-align:center}
-.gk-panel{background:#fff;padding:6px 8px;border-radius:4px;font:12px/1.35 system-ui,sans-serif;
- box-shadow:0 1px 5px rgba(0,0,0,.4);max-width:300px}
-.gk-legend-title,.gk-panel-title{font-weight:600;margin-bottom:3px}
+.gk-note{color:#7a4a00;font-style:italic}
+.gk-panel{background:#fff;padding:4px 8px;border-radius:4px;font:12px/1.35 system-ui,sans-serif;
+ box-shadow:0 1px 5px rgba(0,0,0,.4);max-width:280px}
+.gk-legend{font-size:11px;max-width:250px}
+.gk-legend-title,.gk-panel-title{font-weight:600;margin-bottom:2px}
+.gk-fold>summary{cursor:pointer;margin:0}
+.gk-fold[open]>summary{margin-bottom:4px}
+.gk-fold-body{max-height:50vh;overflow:auto}
 .gk-lrow{display:flex;align-items:center;gap:5px;margin:1px 0}
-.gk-unlocated{max-height:220px;overflow:auto}
+.gk-lrow svg{flex:none}
 .gk-unlocated details{border-top:1px solid #ddd;padding:2px 0}
-.gk-filter input[type=range]{width:150px;vertical-align:middle}
+.gk-filter input[type=range]{width:130px;vertical-align:middle}
 .gk-filter label{display:block;white-space:nowrap}
+.gk-tip{max-width:320px;white-space:normal}
 .gk-btn{display:flex;align-items:center;justify-content:center;width:30px;height:30px;
  font:bold 16px/30px sans-serif;background:#fff;color:#000;cursor:pointer;border:none;padding:0}
 .gk-btn.gk-on{background:#ffd76e}
@@ -1180,8 +1282,10 @@ _RUNTIME_JS = r"""
 (function (global) {
   "use strict";
   if (global.geokursk) { return; }
-  var gk = {layers: [], items: [], claims: {}, reference: [], unlocated: [], styles: {},
-            map: null, filters: [], pending: [], ready: false};
+  var gk = {overlays: [], items: [], claims: {}, reference: [], unlocated: [], styles: {},
+            map: null, filters: [], pending: [], ready: false, built: false, hold: 0,
+            cluster: null, markerGroup: null, areaGroup: null, circleGroup: null,
+            popup: null, tip: null};
   global.geokursk = gk;
 
   function el(tag, cls, parent) {
@@ -1192,11 +1296,37 @@ _RUNTIME_JS = r"""
   gk.setup = function (map, spec) {
     gk.map = map;
     gk.styles = spec.styles;
-    [["gk-reference", 330], ["gk-areas", 350], ["gk-uncertainty", 360]].forEach(function (p) {
+    [["gk-reference", 330], ["gk-uncertainty", 340], ["gk-claims", 450]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = String(p[1]);
     });
     map.getPane("gk-reference").style.pointerEvents = "none";
     map.getPane("gk-uncertainty").style.pointerEvents = "none";
+    // Areas and markers share one canvas: no DOM element per feature, and a
+    // canvas in a higher pane would swallow the clicks meant for one below.
+    gk.canvas = L.canvas({pane: "gk-claims", padding: 0.2, tolerance: 3});
+    gk.circleCanvas = L.canvas({pane: "gk-uncertainty", padding: 0.2});
+    gk.areaGroup = L.featureGroup().addTo(map);
+    gk.circleGroup = L.layerGroup().addTo(map);
+    if (spec.cluster) {
+      // Clusters are the only DOM markers; a place shown on its own is drawn
+      // on the canvas. No animation: it would move canvas markers as icons.
+      gk.cluster = L.markerClusterGroup({animate: false, showCoverageOnHover: false,
+        spiderfyOnMaxZoom: false, disableClusteringAtZoom: 11, maxClusterRadius: 40,
+        removeOutsideVisibleBounds: true});
+      gk.markerGroup = gk.cluster;
+    } else {
+      gk.markerGroup = L.featureGroup();
+    }
+    gk.markerGroup.addTo(map);
+    // One tooltip and one popup for all features, filled from the feature's
+    // data when needed: nothing is created per feature in advance.
+    gk.tip = L.tooltip({direction: "top", offset: [0, -6], className: "gk-tip"});
+    [gk.areaGroup, gk.markerGroup].forEach(function (group) {
+      group.on("click", onClick).on("mouseover", onOver).on("mouseout", onOut);
+    });
+    gk.areaGroup.on("mousemove", function (ev) {
+      if (itemOf(ev) && map.hasLayer(gk.tip)) { gk.tip.setLatLng(ev.latlng); }
+    });
     // Links between claims inside popups: <a data-gk-claim="id">.
     document.addEventListener("click", function (ev) {
       var a = ev.target && ev.target.closest ? ev.target.closest("a[data-gk-claim]") : null;
@@ -1208,20 +1338,116 @@ _RUNTIME_JS = r"""
 
   function style(status) { return gk.styles[status] || gk.styles.other; }
 
-  function popupFor(cid, index) {
-    return function () {
-      var c = gk.claims[cid];
-      if (!c) { return ""; }
-      var places = "";
-      for (var i = 0; i < c.p.length; i++) {
-        if (index < 0 || i === index) {
-          places += index === i ? c.p[i].replace('class="gk-place"', 'class="gk-place gk-this"')
-                                : c.p[i];
-        }
-      }
-      return '<div class="gk-popup">' + c.h + places + "</div>";
-    };
+  function itemOf(ev) { return ev.layer && ev.layer.gkItem; }
+
+  function anchorOf(it) {
+    return it.layer.getLatLng ? it.layer.getLatLng() : it.layer.getCenter();
   }
+
+  function onClick(ev) {
+    var it = itemOf(ev);
+    if (it) { gk.openItem(it, it.f.k === "a" ? ev.latlng : null); }
+  }
+
+  function onOver(ev) {
+    var it = itemOf(ev);
+    if (!it || !it.f.t) { return; }
+    // The tooltip text was escaped in Python.
+    gk.tip.setLatLng(it.f.k === "a" ? ev.latlng : anchorOf(it)).setContent(it.f.t);
+    gk.map.openTooltip(gk.tip);
+  }
+
+  function onOut(ev) {
+    if (itemOf(ev)) { gk.map.closeTooltip(gk.tip); }
+  }
+
+  gk.popupHtml = function (cid, index) {
+    var c = gk.claims[cid];
+    if (!c) { return ""; }
+    var places = "";
+    for (var i = 0; i < c.p.length; i++) {
+      if (index < 0 || i === index) {
+        places += index === i ? c.p[i].replace('class="gk-place"', 'class="gk-place gk-this"')
+                              : c.p[i];
+      }
+    }
+    return '<div class="gk-popup">' + c.h + places + "</div>";  // escaped in Python
+  };
+
+  // Keep popups clear of the controls: pan so that they open between the
+  // left and the right control columns.
+  function popupPadding() {
+    var container = gk.map.getContainer(), box = container.getBoundingClientRect();
+    var left = 0, right = 0, cap = box.width * 0.3;
+    container.querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      if (c.closest(".leaflet-left")) { left = Math.max(left, r.right - box.left); }
+      else { right = Math.max(right, box.right - r.left); }
+    });
+    return [[Math.min(left, cap) + 10, 10], [Math.min(right, cap) + 10, 10]];
+  }
+
+  gk.openItem = function (it, latlng) {
+    var pad = popupPadding();
+    gk.map.closeTooltip(gk.tip);
+    gk.popup = L.popup({maxWidth: 380, minWidth: 240, maxHeight: 360,
+      autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1]})
+      .setLatLng(latlng || anchorOf(it))
+      .setContent(gk.popupHtml(it.f.c, it.f.i))
+      .openOn(gk.map);
+    gk.popupItem = it;
+    return gk.popup;
+  };
+
+  // A place marker draws its uncertainty circle only while it is on the map
+  // on its own (not inside a cluster, not filtered out).
+  var Place = L.CircleMarker.extend({
+    onAdd: function (map) {
+      L.CircleMarker.prototype.onAdd.call(this, map);
+      var it = this.gkItem, st;
+      if (it.f.e) {
+        if (!it.circle) {
+          st = style(it.f.s);
+          it.circle = L.circle(it.f.ll, {radius: it.f.e, renderer: gk.circleCanvas,
+            interactive: false, color: st.color, weight: 1, dashArray: "2 4",
+            fillOpacity: 0.05});
+        }
+        gk.circleGroup.addLayer(it.circle);
+      }
+    },
+    onRemove: function (map) {
+      if (this.gkItem.circle) { gk.circleGroup.removeLayer(this.gkItem.circle); }
+      L.CircleMarker.prototype.onRemove.call(this, map);
+    }
+  });
+
+  // A place of unknown location: a white disc with a "?" drawn on the canvas.
+  var Unknown = Place.extend({
+    _updatePath: function () {
+      L.CircleMarker.prototype._updatePath.call(this);
+      var r = this._renderer, ctx = r._ctx, p = this._point;
+      if (!r._drawing || !ctx || this._empty()) { return; }
+      ctx.save();
+      ctx.fillStyle = this.options.color;
+      ctx.font = "bold 13px sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText("?", p.x, p.y + 1);
+      ctx.restore();
+    }
+  });
+
+  var Overlay = L.Layer.extend({
+    initialize: function (side, claimant) {
+      this.side = side;
+      this.claimant = claimant;
+      this.active = false;
+      this.items = [];
+    },
+    onAdd: function () { this.active = true; gk.sync(); },
+    onRemove: function () { this.active = false; gk.sync(); }
+  });
 
   function unpack(b64) {
     if (typeof DecompressionStream === "undefined") {
@@ -1235,31 +1461,22 @@ _RUNTIME_JS = r"""
   }
 
   gk.claimsLayer = function (map, spec) {
-    var group = L.featureGroup();
-    gk.layers.push({layer: group, side: spec.side, claimant: spec.claimant});
-    if (spec.z !== undefined) {
-      gk.pending.push(unpack(spec.z).then(function (data) {
-        return {map: map, group: group, data: data};
-      }));
-    } else {
-      fill(group, spec);
-    }
-    return group;
+    var overlay = new Overlay(spec.side, spec.claimant);
+    gk.overlays.push(overlay);
+    gk.pending.push(spec.z !== undefined
+      ? unpack(spec.z).then(function (data) { return [overlay, data]; })
+      : Promise.resolve([overlay, spec]));
+    return overlay;
   };
 
   gk.whenReady = function (fn) {
     Promise.all(gk.pending).then(function (unpacked) {
-      // Fill every group in one task, each while off the map: adding layers
-      // one by one to a drawn canvas redraws it each time.
-      unpacked.forEach(function (u) {
-        var shown = u.map.hasLayer(u.group);
-        if (shown) { u.map.removeLayer(u.group); }
-        fill(u.group, u.data);
-        if (shown) { u.map.addLayer(u.group); }
-      });
+      unpacked.forEach(function (pair) { build(pair[0], pair[1]); });
       gk.pending = [];
+      gk.built = true;
+      gk.sync();
       fn();
-    }, function (err) {
+    }).catch(function (err) {
       gk.error = String(err && err.message || err);
       var c = L.control({position: "topright"});
       c.onAdd = function () {
@@ -1272,49 +1489,108 @@ _RUNTIME_JS = r"""
     });
   };
 
-  function fill(group, spec) {
+  function build(overlay, spec) {
     Object.keys(spec.claims).forEach(function (cid) { gk.claims[cid] = spec.claims[cid]; });
     spec.features.forEach(function (f) {
       var st = style(f.s), layer;
       if (f.k === "m") {
-        layer = L.circleMarker(f.ll, {radius: f.r, color: st.color, weight: 2.5,
-          dashArray: st.dash, fillColor: st.color, fillOpacity: 0.45,
-          className: "gk-place gk-s-" + f.s});
-      } else if (f.k === "c") {
-        layer = L.circle(f.ll, {radius: f.r, pane: "gk-uncertainty", interactive: false,
-          color: st.color, weight: 1, dashArray: "2 4", fillOpacity: 0.05,
-          className: "gk-uncertainty"});
-      } else if (f.k === "a") {
-        layer = L.polygon(f.ll, {pane: "gk-areas", color: st.color, weight: 2,
-          dashArray: st.dash || "6 4", fillColor: st.color,
-          fillOpacity: f.x === "gk-region" ? 0.06 : 0.15, className: f.x});
+        layer = new Place(f.ll, {renderer: gk.canvas, radius: f.r, color: st.color,
+          weight: 2.5, dashArray: f.n ? "2 3" : st.dash, fillColor: st.color,
+          fillOpacity: f.n ? 0.1 : 0.45});
       } else if (f.k === "u") {
-        layer = L.marker(f.ll, {icon: L.divIcon({className: "gk-unknown gk-s-" + f.s,
-          html: "?", iconSize: [16, 16], iconAnchor: [-4, 20]}), keyboard: true});
+        layer = new Unknown(f.ll, {renderer: gk.canvas, radius: 9, color: st.color,
+          weight: 2, dashArray: "3 2", fillColor: "#fff", fillOpacity: 1});
+      } else if (f.k === "a") {
+        layer = L.polygon(f.ll, {renderer: gk.canvas, color: st.color, weight: 2,
+          dashArray: st.dash || "6 4", fillColor: st.color,
+          fillOpacity: f.x === "gk-region" ? 0.06 : 0.15});
       } else {
         return;
       }
-      if (f.c !== undefined) {
-        layer.bindPopup(popupFor(f.c, f.i), {maxWidth: 380, minWidth: 240, maxHeight: 360});
-      }
-      if (f.t) { layer.bindTooltip(f.t, {sticky: f.k === "a"}); }
-      group.addLayer(layer);
-      gk.items.push({layer: layer, group: group, date: f.d || "", claim: f.c});
+      var it = {layer: layer, f: f, overlay: overlay, date: f.d || "", claim: f.c,
+                shown: false, circle: null};
+      layer.gkItem = it;
+      overlay.items.push(it);
+      gk.items.push(it);
     });
   }
 
+  gk.dateOk = function () { return true; };
+
+  // Show exactly the items whose overlay is on and whose date passes the
+  // filter; markers are added and removed in bulk (fast with clustering).
+  gk.sync = function () {
+    if (!gk.built || gk.hold) { return; }
+    var add = [], remove = [], areas = [], first = !gk.synced;
+    gk.items.forEach(function (it) {
+      var want = it.overlay.active && gk.dateOk(it.date);
+      if (want === it.shown) { return; }
+      it.shown = want;
+      if (it.f.k === "a") {
+        if (want) { gk.areaGroup.addLayer(it.layer); areas.push(it.layer); }
+        else { gk.areaGroup.removeLayer(it.layer); }
+      } else {
+        (want ? add : remove).push(it.layer);
+      }
+    });
+    if (gk.cluster) {
+      if (remove.length) { gk.cluster.removeLayers(remove); }
+      if (add.length) { gk.cluster.addLayers(add); }
+    } else {
+      remove.forEach(function (l) { gk.markerGroup.removeLayer(l); });
+      add.forEach(function (l) { gk.markerGroup.addLayer(l); });
+    }
+    // Areas are drawn under the markers that share their canvas.
+    if (!first) { areas.forEach(function (l) { l.bringToBack(); }); }
+    gk.synced = true;
+    if (gk.popupItem && !gk.popupItem.shown) { gk.map.closePopup(); }
+  };
+
+  gk.batch = function (fn) {
+    gk.hold++;
+    try { fn(); } finally { gk.hold--; }
+    gk.sync();
+  };
+
+  // Counts of the Leaflet layer objects, for tests and the filter panel.
+  gk.counts = function () {
+    var kinds = {m: "places", u: "unknown", a: "areas"};
+    var c = {places: 0, unknown: 0, areas: 0, circles: 0, noExtent: 0, shown: 0,
+             shownPlaces: 0, unlocated: gk.unlocated.length, clustered: null};
+    gk.items.forEach(function (it) {
+      c[kinds[it.f.k]]++;
+      if (it.f.e) { c.circles++; }
+      if (it.f.n) { c.noExtent++; }
+      if (it.shown) { c.shown++; if (it.f.k === "m") { c.shownPlaces++; } }
+    });
+    c.circlesDrawn = gk.circleGroup ? gk.circleGroup.getLayers().length : 0;
+    if (gk.cluster) { c.clustered = gk.cluster.getLayers().length; }
+    return c;
+  };
+
   gk.openClaim = function (cid) {
+    var best = null;
     for (var i = 0; i < gk.items.length; i++) {
       var it = gk.items[i];
-      if (it.claim === cid && it.group.hasLayer(it.layer) && gk.map.hasLayer(it.group)) {
-        var ll = it.layer.getLatLng ? it.layer.getLatLng() : it.layer.getCenter();
-        gk.map.panTo(ll);
-        it.layer.openPopup(ll);
-        return true;
+      if (it.claim === cid && it.shown && (!best || best.f.k === "a")) { best = it; }
+    }
+    if (best) {
+      if (gk.cluster && best.f.k !== "a") {
+        gk.cluster.zoomToShowLayer(best.layer, function () { gk.openItem(best); });
+      } else {
+        gk.map.panTo(anchorOf(best), {animate: false});
+        gk.openItem(best);
       }
+      return true;
     }
     var row = document.querySelector('[data-gk-unlocated="' + CSS.escape(cid) + '"]');
-    if (row) { row.open = true; row.scrollIntoView(); return true; }
+    if (row) {
+      var panel = row.closest("details.gk-fold");
+      if (panel) { panel.open = true; }
+      row.open = true;
+      row.scrollIntoView();
+      return true;
+    }
     return false;
   };
 
@@ -1491,6 +1767,18 @@ _RUNTIME_JS = r"""
     });
   };
 
+  // A panel that folds into one line ("<details>"), so that it never hides
+  // the map until the reader opens it.
+  function foldingPanel(position, cls, title, build) {
+    return control(position, function (div, map) {
+      L.DomUtil.addClass(div, "gk-panel " + cls);
+      var fold = el("details", "gk-fold", div);
+      var summary = el("summary", "gk-panel-title", fold);
+      summary.textContent = title;
+      build(el("div", "gk-fold-body", fold), map, summary);
+    });
+  }
+
   function buildFilterControl(map) {
     var seen = {}, dates = [];
     gk.items.forEach(function (it) {
@@ -1508,18 +1796,17 @@ _RUNTIME_JS = r"""
       function visible(d) { return d ? (d >= lo && d <= hi) : undated; }
       ui.fromLabel.textContent = lo || "";
       ui.toLabel.textContent = hi || "";
+      gk.dateOk = visible;
+      gk.sync();
       var shown = 0;
-      gk.items.forEach(function (it) {
-        var v = visible(it.date);
-        if (v && !it.group.hasLayer(it.layer)) { it.group.addLayer(it.layer); }
-        if (!v && it.group.hasLayer(it.layer)) { it.group.removeLayer(it.layer); }
-        if (v) { shown++; }
-      });
+      gk.items.forEach(function (it) { if (visible(it.date)) { shown++; } });
       gk.unlocated.forEach(function (u) { u.row.style.display = visible(u.d) ? "" : "none"; });
-      ui.count.textContent = shown + " of " + gk.items.length + " map features";
+      ui.count.textContent = shown + " of " + gk.items.length + " map features in range";
+      ui.summary.textContent = "Filter: dates and sides" +
+        (shown < gk.items.length ? " (" + shown + "/" + gk.items.length + ")" : "");
     }
-    control("bottomleft", function (div) {
-      L.DomUtil.addClass(div, "gk-panel gk-filter");
+    foldingPanel("topleft", "gk-filter", "Filter: dates and sides", function (div, map, summary) {
+      ui.summary = summary;
       el("div", "gk-panel-title", div).textContent = "Claim dates";
       function slider(labelText, value) {
         var label = el("label", "", div);
@@ -1542,7 +1829,7 @@ _RUNTIME_JS = r"""
       ui.undated.addEventListener("change", apply);
       ui.count = el("div", "gk-muted gk-count", div);
       var sides = {};
-      gk.layers.forEach(function (e) { (sides[e.side] = sides[e.side] || []).push(e.layer); });
+      gk.overlays.forEach(function (o) { (sides[o.side] = sides[o.side] || []).push(o); });
       var names = Object.keys(sides).sort();
       if (names.length) { el("div", "gk-panel-title", div).textContent = "Sides"; }
       var boxes = [];
@@ -1553,20 +1840,18 @@ _RUNTIME_JS = r"""
         label.appendChild(document.createTextNode(" " + side));
         box.addEventListener("change", function () {
           var on = box.checked;
-          syncing = true;
-          sides[side].forEach(function (layer) {
-            if (on) { map.addLayer(layer); } else { map.removeLayer(layer); }
+          gk.batch(function () {
+            sides[side].forEach(function (layer) {
+              if (on) { map.addLayer(layer); } else { map.removeLayer(layer); }
+            });
           });
-          syncing = false;
           sync();
         });
         boxes.push([box, sides[side]]);
       });
-      var syncing = false;
       function sync() {
-        if (syncing) { return; }
         boxes.forEach(function (pair) {
-          pair[0].checked = pair[1].some(function (layer) { return map.hasLayer(layer); });
+          pair[0].checked = pair[1].some(function (layer) { return layer.active; });
         });
       }
       map.on("overlayadd overlayremove", sync);
@@ -1576,11 +1861,9 @@ _RUNTIME_JS = r"""
   }
 
   gk.addUnlocatedPanel = function (map, spec) {
-    control("bottomleft", function (div) {
-      L.DomUtil.addClass(div, "gk-panel gk-unlocated");
-      var title = el("div", "gk-panel-title", div);
-      var n = spec.entries.length;
-      title.textContent = "Location unknown (" + n + (n === 1 ? " claim)" : " claims)");
+    var n = spec.entries.length;
+    var title = "Location unknown (" + n + (n === 1 ? " claim)" : " claims)");
+    foldingPanel("topleft", "gk-unlocated", title, function (div) {
       spec.entries.forEach(function (u) {
         var row = el("details", "gk-unlocated-claim gk-s-" + u.s + "-row", div);
         row.setAttribute("data-gk-unlocated", u.c);
@@ -1588,7 +1871,7 @@ _RUNTIME_JS = r"""
         summary.innerHTML = u.l;  // escaped in Python
         var body = el("div", "", row);
         row.addEventListener("toggle", function () {
-          if (row.open && !body.firstChild) { body.innerHTML = popupFor(u.c, -1)(); }
+          if (row.open && !body.firstChild) { body.innerHTML = gk.popupHtml(u.c, -1); }
         });
         gk.unlocated.push({row: row, d: u.d});
       });
