@@ -117,7 +117,8 @@ villages[["mention", "relation", "status", "name", "admin2", "score", "reason", 
 #
 # * the same village from an older source, a few hundred metres away, flagged
 #   `superseded` by the gazetteer build (never returned as an answer);
-# * namesakes hundreds of kilometres away, outside the context region.
+# * namesakes and near-spellings elsewhere in Russia and Ukraine, outside the
+#   context region (`km_from_answer` shows how far off a wrong pick would be).
 
 # %%
 alternatives = analysis.alternatives_frame(p.result for p in extraction.places)

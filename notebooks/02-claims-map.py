@@ -68,8 +68,10 @@ claims_gdf[
 ]
 
 # %% [markdown]
-# The status of each claim comes from the links between claims: a claim backed
-# by another side is `corroborated`; silence and referrals are `no_comment`.
+# The status of each claim comes from the links between claims: a claim that
+# another claim backs is `corroborated`, one that another disputes is
+# `disputed` (disputed wins), and a non-answer (no comment, a referral, no
+# reply) is `no_comment`.
 
 # %%
 claims_gdf.value_counts(["side", "claim_status"]).rename("claims").to_frame()

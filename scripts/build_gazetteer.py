@@ -637,8 +637,10 @@ def write_areas(
         w.add_area(
             rid,
             "country",
+            # Countries are recognised by their whole name in any script ("Україна",
+            # "Russia's"), so every folded Latin form of every name is registered.
             {s for nm in names for s in area_stems(nm)}
-            | {fold(nm) for nm in names if fold(nm).isascii()},
+            | {k for nm in names for k in latin_forms(nm)},
         )
         counts["countries"] += 1
     for r in admin1.itertuples():

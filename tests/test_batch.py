@@ -241,6 +241,18 @@ def test_two_process_cluster_writes_the_same_files_as_one_process(
 
 
 @pytest.mark.slow
+def test_default_local_cluster_writes_the_same_files(
+    corpus: Path, reference: tuple[Path, Any], tmp_path: Path
+) -> None:
+    # what `geokursk batch` does without --scheduler: its own LocalCluster, closed afterwards
+    summary = batch_extract(
+        corpus, tmp_path / "out", workers=2, partition_size=7, max_bytes=MAX_BYTES
+    )
+    assert summary.workers == 2
+    _assert_same_output(reference[0], tmp_path / "out")
+
+
+@pytest.mark.slow
 def test_cli_runs_on_an_existing_scheduler(
     dask_client: Any,
     corpus: Path,
@@ -312,7 +324,9 @@ def test_glob_input_ids_are_relative_to_the_glob_base(corpus: Path, tmp_path: Pa
         p.relative_to(corpus).as_posix() for p in corpus.rglob("article-0*.txt")
     )
     assert "telegram/article-00.txt" in [r.id for r in refs]
-    summary = batch_extract(str(corpus / "*.txt"), tmp_path / "out", scheduler="sync")
+    summary = batch_extract(
+        str(corpus / "*.txt"), tmp_path / "out", scheduler="sync", max_bytes=MAX_BYTES
+    )
     # top-level .txt files only: article-01.. (not the telegram/ ones), empty, latin1, oversized
     assert summary.articles == 22 + 3
 
@@ -326,9 +340,11 @@ def test_same_input_twice_gives_byte_identical_files(corpus: Path, tmp_path: Pat
 
 
 def test_rerun_with_fewer_partitions_removes_stale_parts(corpus: Path, tmp_path: Path) -> None:
-    batch_extract(corpus, tmp_path / "out", scheduler="sync", partition_size=5)
+    batch_extract(corpus, tmp_path / "out", scheduler="sync", partition_size=5, max_bytes=MAX_BYTES)
     assert len(list((tmp_path / "out" / "places").glob("part-*.parquet"))) == 7
-    batch_extract(corpus, tmp_path / "out", scheduler="sync", partition_size=100)
+    batch_extract(
+        corpus, tmp_path / "out", scheduler="sync", partition_size=100, max_bytes=MAX_BYTES
+    )
     assert [p.name for p in (tmp_path / "out" / "places").iterdir()] == ["part-00000.parquet"]
 
 

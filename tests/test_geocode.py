@@ -174,3 +174,22 @@ def test_frame_keeps_order_and_unresolved_rows() -> None:
 
 def test_module_level_geocode_uses_shared_instance() -> None:
     assert geocode("Vorobzha", context="Kursk region").status == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Україна", "Ukraine"),
+        ("Россия", "Russia"),
+        ("КНДР", "North Korea"),
+        ("Sri Lanka", "Sri Lanka"),
+    ],
+)
+def test_countries_are_recognised_in_any_script(gc: Geocoder, text: str, label: str) -> None:
+    found = gc.find_areas(f"у {text}")
+    assert [(m.level, m.label) for m in found] == [("country", label)]
+
+
+def test_cyrillic_country_context_constrains_candidates(gc: Geocoder) -> None:
+    r = gc.geocode("Суми", context="Україна")
+    assert r.status == "resolved" and r.place is not None and r.place.country_code == "UA"

@@ -75,7 +75,10 @@ def test_kernel_runs_in_the_interpreter_running_the_tests(tmp_path: Path) -> Non
     source.write_text("# %%\nimport sys\nprint(sys.prefix)\n", encoding="utf-8")
     nb = _execute(source, tmp_path, tmp_path, artifact="kernel-probe.ipynb")
     printed = nb.cells[0].outputs[0]["text"].strip()
-    assert Path(printed).resolve() == Path(sys.prefix).resolve()
+    assert Path(printed).resolve() == Path(sys.prefix).resolve(), (
+        f"kernel 'python3' runs in {printed}, not in {sys.prefix}: another python3 "
+        "kernelspec shadows the venv's (see `jupyter kernelspec list`)"
+    )
     (ARTIFACTS / "kernel-probe.ipynb").unlink()
 
 

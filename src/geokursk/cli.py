@@ -346,7 +346,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="larger articles go to the errors table (default: 5242880, 5 MiB)",
+        help="larger articles go to the errors table (default: 1048576, 1 MiB)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(handler=_run_batch)

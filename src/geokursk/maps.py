@@ -79,6 +79,7 @@ _BASE_RADIUS_PX = 7
 _RING_STEP_PX = 4
 _MAX_RINGS = 6
 _AUTO_CLUSTER_MARKERS = 1000
+_CLUSTER_AREA_ZOOM = 10  # with clustering, multi-place areas are drawn from this zoom on
 _AUTO_COMPRESS_FEATURES = 15_000
 _COORD_DIGITS = 5
 _SIMPLIFY_DEG = 0.002
@@ -632,10 +633,10 @@ class _Legend(MacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self, counts: Mapping[str, int]) -> None:
+    def __init__(self, counts: Mapping[str, int], *, cluster: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
-        self.html = _legend_html(counts)
+        self.html = _legend_html(counts, cluster=cluster)
         self.spec_js = _to_js({"html": self.html, "position": "bottomright"})
 
 
@@ -649,7 +650,7 @@ def _swatch(color: str, dash: str | None, *, hollow: bool = False) -> str:
     )
 
 
-def _legend_html(counts: Mapping[str, int]) -> str:
+def _legend_html(counts: Mapping[str, int], *, cluster: bool = False) -> str:
     rows = []
     for key in (*CLAIM_STATUSES, "other"):
         if key == "other" and not counts.get(key):
@@ -694,6 +695,12 @@ def _legend_html(counts: Mapping[str, int]) -> str:
         'x2="17" y2="7" stroke="#111" stroke-width="3" stroke-dasharray="6 2 1 2"/></svg> '
         "Russia–Ukraine border</div>"
     )
+    if cluster:
+        rows.append(
+            '<div class="gk-lrow"><span class="gk-cluster-icon" aria-hidden="true">12</span> '
+            "cluster of places: click or zoom in; areas of multi-place claims appear from "
+            f"zoom {_CLUSTER_AREA_ZOOM}</div>"
+        )
     return '<div class="gk-legend-title">Claims by status</div>' + "".join(rows)
 
 
@@ -1180,6 +1187,7 @@ def claims_map(
                 k: {"color": v["color"], "dash": v["dash"]} for k, v in _STATUS_STYLE.items()
             },
             "cluster": bool(cluster),
+            "areaZoom": _CLUSTER_AREA_ZOOM,
         }
     ).add_to(m)
     for name_html, spec in ref_specs:
@@ -1198,7 +1206,7 @@ def claims_map(
     _RuntimeCall("addFilterControl", {}, name="FilterControl").add_to(m)
     if title:
         _RuntimeCall("addTitle", {"html": _html(title)}, name="Title").add_to(m)
-    _Legend(statuses).add_to(m)
+    _Legend(statuses, cluster=cluster).add_to(m)
 
     if ref_view:
         # Open on Kursk and Sumy and the claims near them; far-away places
@@ -1269,6 +1277,8 @@ _RUNTIME_CSS = """
 .gk-filter input[type=range]{width:130px;vertical-align:middle}
 .gk-filter label{display:block;white-space:nowrap}
 .gk-tip{max-width:320px;white-space:normal}
+.gk-cluster-icon{flex:none;width:18px;height:18px;border-radius:50%;background:#6ecc39;
+ font:bold 9px/18px sans-serif;text-align:center;color:#000}
 .gk-btn{display:flex;align-items:center;justify-content:center;width:30px;height:30px;
  font:bold 16px/30px sans-serif;background:#fff;color:#000;cursor:pointer;border:none;padding:0}
 .gk-btn.gk-on{background:#ffd76e}
@@ -1318,6 +1328,8 @@ _RUNTIME_JS = r"""
       gk.markerGroup = L.featureGroup();
     }
     gk.markerGroup.addTo(map);
+    gk.areaZoom = spec.cluster ? spec.areaZoom : 0;
+    if (gk.areaZoom) { map.on("zoomend", function () { gk.sync(); }); }
     // One tooltip and one popup for all features, filled from the feature's
     // data when needed: nothing is created per feature in advance.
     gk.tip = L.tooltip({direction: "top", offset: [0, -6], className: "gk-tip"});
@@ -1501,8 +1513,8 @@ _RUNTIME_JS = r"""
         layer = new Unknown(f.ll, {renderer: gk.canvas, radius: 9, color: st.color,
           weight: 2, dashArray: "3 2", fillColor: "#fff", fillOpacity: 1});
       } else if (f.k === "a") {
-        layer = L.polygon(f.ll, {renderer: gk.canvas, color: st.color, weight: 2,
-          dashArray: st.dash || "6 4", fillColor: st.color,
+        layer = L.polygon(f.ll, {renderer: gk.canvas, color: st.color, weight: 1.5,
+          dashArray: st.dash, fillColor: st.color,
           fillOpacity: f.x === "gk-region" ? 0.06 : 0.15});
       } else {
         return;
@@ -1517,13 +1529,20 @@ _RUNTIME_JS = r"""
 
   gk.dateOk = function () { return true; };
 
+  // With clustering, the areas of multi-place claims appear from this zoom
+  // on: thousands of overlapping outlines say nothing at overview zoom and
+  // cost seconds to paint. Region and country outlines are always drawn.
+  function zoomOk(it) {
+    return !gk.areaZoom || it.f.x !== "gk-area" || gk.map.getZoom() >= gk.areaZoom;
+  }
+
   // Show exactly the items whose overlay is on and whose date passes the
   // filter; markers are added and removed in bulk (fast with clustering).
   gk.sync = function () {
     if (!gk.built || gk.hold) { return; }
     var add = [], remove = [], areas = [], first = !gk.synced;
     gk.items.forEach(function (it) {
-      var want = it.overlay.active && gk.dateOk(it.date);
+      var want = it.overlay.active && gk.dateOk(it.date) && zoomOk(it);
       if (want === it.shown) { return; }
       it.shown = want;
       if (it.f.k === "a") {

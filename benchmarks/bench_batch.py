@@ -1,0 +1,221 @@
+"""Benchmark batch geoparsing: one process versus one and two Dask workers.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_batch.py [--articles 5000] [--partition-size 100]
+
+What it measures (each figure printed):
+
+* articles/s of :func:`geokursk.batch.batch_extract` on a generated corpus,
+  single process (``scheduler="sync"``) and on a local Dask cluster of one
+  and of two worker processes (one thread each).  Cluster start-up is timed
+  separately: the cluster is started first, then the run is timed on it;
+* the ratios against the single process, and the scaling efficiency
+  ``throughput_2 / (2 * throughput_1)``;
+* CPU seconds spent by the process(es) doing the extraction, and articles
+  per CPU-second: the per-core cost, which does not depend on what else the
+  machine is running (the 1-minute load average is printed too);
+* that the three runs wrote byte-identical files.
+
+The corpus is generated, not downloaded: ``--articles`` JSON Lines records
+written to ``benchmarks/out/batch_corpus.jsonl``.  Each is two to four
+sentences from English and Russian news/Telegram templates naming
+settlements drawn from the shipped gazetteer (Kursk, Belgorod, Bryansk,
+Sumy, Kharkiv and Chernihiv regions): Latin spellings as the gazetteer
+romanises them, news variants (yo -> e, -iy -> -y, kh -> h, Ukrainian
+-ivka for -ovka), and Cyrillic forms in the Russian templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import random
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from geokursk.batch import BatchSummary, batch_extract
+from geokursk.gazetteer import default_gazetteer_path
+
+OUT = Path(__file__).resolve().parent / "out"
+REGIONS = {
+    "Kursk Oblast": ("Kursk region", "Курской области", "RU"),
+    "Belgorod Oblast": ("Belgorod region", "Белгородской области", "RU"),
+    "Bryansk Oblast": ("Bryansk region", "Брянской области", "RU"),
+    "Sumy Oblast": ("Sumy Oblast", "Сумской области", "UA"),
+    "Kharkiv Oblast": ("Kharkiv Oblast", "Харьковской области", "UA"),
+    "Chernihiv Oblast": ("Chernihiv Oblast", "Черниговской области", "UA"),
+}
+EN = [
+    "{claimant} said on {weekday} that its forces repelled assaults near {a} and {b} in the "
+    "{region}, killing up to {n} soldiers.",
+    "Shelling was reported near the village of {a} in the {region}, the regional governor "
+    "wrote on Telegram.",
+    "{n} civilians were wounded when a drone hit a car outside {a}, the regional "
+    "administration said.",
+    "Fighting continued near {a}, {b} and {c}, {claimant} told reporters.",
+    "The Kremlin declined to comment on the losses.",
+]
+RU = [
+    "Минобороны России сообщило, что подразделения отразили атаки у населённых пунктов {ra} и "
+    "{rb} {rregion}. Уничтожено до {n} военнослужащих.",
+    "Губернатор сообщил в Telegram об обстреле села {ra} {rregion}.",
+]
+CLAIMANTS = ["Ukraine's General Staff", "Russia's Defence Ministry", "The regional governor"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def gazetteer_names(per_region: int = 400) -> dict[str, list[tuple[str, str]]]:
+    """Return (Latin, Cyrillic) names of settlements per region, from the shipped gazetteer."""
+    conn = sqlite3.connect(f"file:{default_gazetteer_path()}?mode=ro", uri=True)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for admin1 in REGIONS:
+        rows = conn.execute(
+            "SELECT name_latin, name FROM places WHERE admin1 = ? AND feature_code LIKE 'PPL%' "
+            "AND quality = 'ok' AND name_latin NOT LIKE '% %' ORDER BY id LIMIT ?",
+            (admin1, per_region),
+        ).fetchall()
+        out[admin1] = [(str(lat), str(cyr)) for lat, cyr in rows]
+    conn.close()
+    return out
+
+
+def news_spelling(name: str, rng: random.Random) -> str:
+    """Return a spelling variant a news outlet might use (or the name itself)."""
+    variants = [
+        name,
+        name.replace("yo", "e").replace("Yo", "E"),
+        name.replace("iy", "y").replace("yy", "y"),
+        name.replace("kh", "h").replace("Kh", "H"),
+        name[:-4] + "ivka" if name.endswith("ovka") else name,
+    ]
+    return rng.choice(variants)
+
+
+def make_corpus(path: Path, n: int, seed: int = 6) -> None:
+    rng = random.Random(seed)
+    names = gazetteer_names()
+    regions = [r for r in REGIONS if names[r]]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            admin1 = rng.choice(regions)
+            region, rregion, _ = REGIONS[admin1]
+            pick = rng.sample(names[admin1], 3)
+            fields = {
+                "a": news_spelling(pick[0][0], rng),
+                "b": news_spelling(pick[1][0], rng),
+                "c": news_spelling(pick[2][0], rng),
+                "ra": pick[0][1],
+                "rb": pick[1][1],
+                "region": region,
+                "rregion": rregion,
+                "claimant": rng.choice(CLAIMANTS),
+                "weekday": rng.choice(WEEKDAYS),
+                "n": rng.randint(2, 150),
+            }
+            templates = RU if rng.random() < 0.3 else EN
+            k = min(len(templates), rng.randint(2, 4))
+            text = " ".join(t.format(**fields) for t in rng.sample(templates, k))
+            day = 1 + i % 28
+            record = {
+                "id": f"art-{i:06d}",
+                "text": text,
+                "published": f"2024-12-{day:02d}",
+                "outlet": rng.choice(["Wire", "Telegram", "Interfax"]),
+            }
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def same_files(a: Path, b: Path) -> bool:
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return fa == fb and all(filecmp.cmp(a / f, b / f, shallow=False) for f in fa)
+
+
+def run_sync(corpus: Path, out: Path, partition_size: int) -> tuple[BatchSummary, float]:
+    cpu = time.process_time()
+    summary = batch_extract(corpus, out, scheduler="sync", partition_size=partition_size)
+    return summary, time.process_time() - cpu
+
+
+def run_on_cluster(
+    corpus: Path, out: Path, n_workers: int, partition_size: int
+) -> tuple[BatchSummary, float, float]:
+    from distributed import Client, LocalCluster
+
+    t0 = time.perf_counter()
+    with (
+        LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.wait_for_workers(n_workers)
+        startup = time.perf_counter() - t0
+        before = client.run(time.process_time)
+        summary = batch_extract(corpus, out, scheduler=client, partition_size=partition_size)
+        after = client.run(time.process_time)
+    cpu = sum(after[w] - before[w] for w in after)
+    return summary, startup, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--partition-size", type=int, default=100)
+    args = parser.parse_args()
+
+    OUT.mkdir(exist_ok=True)
+    corpus = OUT / "batch_corpus.jsonl"
+    make_corpus(corpus, args.articles)
+    size = corpus.stat().st_size
+    print(
+        f"corpus: {args.articles} articles, {size / 1e6:.1f} MB "
+        f"({size / args.articles:.0f} bytes/article), partition size {args.partition_size}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    outs = {k: OUT / f"batch_{k}" for k in ("sync", "w1", "w2")}
+    for p in outs.values():
+        shutil.rmtree(p, ignore_errors=True)
+
+    load_before = os.getloadavg()[0]
+    sync, cpu0 = run_sync(corpus, outs["sync"], args.partition_size)
+    w1, start1, cpu1 = run_on_cluster(corpus, outs["w1"], 1, args.partition_size)
+    w2, start2, cpu2 = run_on_cluster(corpus, outs["w2"], 2, args.partition_size)
+    load_after = os.getloadavg()[0]
+
+    print(
+        f"result: {sync.extracted} extracted, {sync.errors} errors, {sync.places} places "
+        f"({sync.resolved_share:.1%} resolved), {sync.claims} claims"
+    )
+    print(
+        f"{'run':<24}{'seconds':>9}{'articles/s':>12}{'vs single':>11}"
+        f"{'worker CPU s':>14}{'articles/CPU-s':>16}"
+    )
+    base = sync.articles_per_second
+    for label, s, cpu, extra in (
+        ("single process (sync)", sync, cpu0, ""),
+        ("dask, 1 worker", w1, cpu1, f"  (+{start1:.1f} s cluster start)"),
+        ("dask, 2 workers", w2, cpu2, f"  (+{start2:.1f} s cluster start)"),
+    ):
+        print(
+            f"{label:<24}{s.seconds:>9.1f}{s.articles_per_second:>12.1f}"
+            f"{s.articles_per_second / base:>10.2f}x{cpu:>14.1f}{s.articles / cpu:>16.1f}{extra}"
+        )
+    efficiency = w2.articles_per_second / (2 * w1.articles_per_second)
+    print(f"scaling efficiency throughput_2 / (2 * throughput_1): {efficiency:.2f}")
+    print(f"per core: {w1.articles_per_second:.1f} articles/s (1 worker)")
+    identical = same_files(outs["sync"], outs["w1"]) and same_files(outs["sync"], outs["w2"])
+    print(f"byte-identical output across the three runs: {identical}")
+    print(
+        f"1-min load average before/after: {load_before:.1f} / {load_after:.1f} "
+        f"(other processes share the {os.cpu_count()} CPUs when it exceeds the worker count)"
+    )
+
+
+if __name__ == "__main__":
+    main()
