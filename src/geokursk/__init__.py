@@ -68,6 +68,14 @@ _LAZY: dict[str, str] = {
     "write_csv": "geokursk.export",
     "write_geojson": "geokursk.export",
     "write_gpkg": "geokursk.export",
+    "AnalysisError": "geokursk.analysis",
+    "alternatives_frame": "geokursk.analysis",
+    "distance_matrix_km": "geokursk.analysis",
+    "distance_to_border_km": "geokursk.analysis",
+    "geocode_table": "geokursk.analysis",
+    "join_admin1": "geokursk.analysis",
+    "local_metric_crs": "geokursk.analysis",
+    "mentions_frame": "geokursk.analysis",
     "CLAIM_STATUSES": "geokursk.maps",
     "claims_map": "geokursk.maps",
     "save_map": "geokursk.mapexport",
@@ -79,6 +87,16 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geokursk.analysis import (
+        AnalysisError,
+        alternatives_frame,
+        distance_matrix_km,
+        distance_to_border_km,
+        geocode_table,
+        join_admin1,
+        local_metric_crs,
+        mentions_frame,
+    )
     from geokursk.boundaries import (
         admin1_frame,
         border_lines_frame,
@@ -150,9 +168,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    # lazily imported
     "CLAIM_STATUSES",
     "Alternative",
+    # lazily imported
+    "AnalysisError",
     "AreaMention",
     "ArticleError",
     "Claim",
@@ -185,6 +204,7 @@ __all__ = [
     "Source",
     "__version__",
     "admin1_frame",
+    "alternatives_frame",
     "border_lines_frame",
     "build_gazetteer",
     "claim_places_frame",
@@ -194,6 +214,8 @@ __all__ = [
     "countries_frame",
     "default_gazetteer_path",
     "default_geocoder",
+    "distance_matrix_km",
+    "distance_to_border_km",
     "dump_claims",
     "export_frame",
     "extract_article",
@@ -201,9 +223,13 @@ __all__ = [
     "frame_to_geojson",
     "geocode",
     "geocode_frame",
+    "geocode_table",
     "geometry_for",
+    "join_admin1",
     "latin_forms",
     "load_claims",
+    "local_metric_crs",
+    "mentions_frame",
     "raions_frame",
     "read_article",
     "results_frame",
