@@ -87,12 +87,13 @@ def generate(n: int, seed: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
                     "lon": lon if resolved else math.nan,
                     "score": 90.0 if resolved else 0.0,
                     "reason": "exact name in context" if resolved else "no candidate",
+                    # The same village has the same alternatives wherever it is named.
                     "alternatives": json.dumps(
                         [
                             {
-                                "name": "Другая",
-                                "lat": 52.0,
-                                "lon": 36.0,
+                                "name": f"Другая {lat:.3f}",
+                                "lat": round(lat + 0.5, 3),
+                                "lon": round(lon + 0.5, 3),
                                 "admin1": "Kursk",
                                 "score": 50,
                             }

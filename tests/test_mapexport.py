@@ -152,3 +152,15 @@ def test_missing_parent_directories_are_created(
 
 def test_export_error_is_also_an_oserror() -> None:
     assert issubclass(ExportError, OSError)
+
+
+def test_clustered_map_inlines_markercluster_or_links_the_matching_cdn_version(
+    sample_frames: Any, reference_frames: Any, tmp_path: Path
+) -> None:
+    admin1, borders = reference_frames
+    m = claims_map(*sample_frames, admin1=admin1, borders=borders, cluster=True)
+    linked = save_map(m, tmp_path / "linked.html").read_text(encoding="utf-8")
+    assert "leaflet.markercluster/1.4.1/leaflet.markercluster.js" in linked
+    page = save_map(m, tmp_path / "inline.html", self_contained=True).read_text(encoding="utf-8")
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page
+    assert "L.MarkerClusterGroup=" in page and ".marker-cluster-small" in page

@@ -10,6 +10,7 @@ from typing import Any
 
 import folium
 import pytest
+from shapely.geometry import GeometryCollection, LineString, box
 
 from geokursk import maps
 from geokursk.errors import ClaimsValidationError
@@ -66,7 +67,8 @@ def test_markers_areas_badges_and_circles_are_counted_per_kind(sample_map: foliu
     assert len(_features(sample_map, "m")) == 7  # resolved places
     assert len(_features(sample_map, "a")) == 3  # claim polygons: area, region, country
     assert len(_features(sample_map, "u")) == 1  # Kurilovka, drawn at its claim
-    assert len(_features(sample_map, "c")) == 5  # settlement-level uncertainty circles
+    # settlement-level places carry an uncertainty circle; region/country ones do not
+    assert len([f for f in _features(sample_map, "m") if "e" in f]) == 5
     kinds = sorted(f["x"] for f in _features(sample_map, "a"))
     assert kinds == ["gk-area", "gk-region", "gk-region"]
 
@@ -79,18 +81,107 @@ def test_uncertainty_circle_radius_comes_from_uncertainty_m(
     )
     places_gdf.loc[0, "uncertainty_m"] = 12_345.0
     m = claims_map(claims_gdf, places_gdf, reference=False)
-    (circle,) = _features(m, "c")
-    assert circle["r"] == 12_345
-    assert circle["ll"] == [51.19, 35.27]  # Leaflet order: [lat, lon]
+    (marker,) = _features(m, "m")
+    assert marker["e"] == 12_345
+    assert marker["ll"] == [51.19, 35.27]  # Leaflet order: [lat, lon]
 
 
-def test_region_place_without_a_polygon_keeps_its_uncertainty_circle(
+def test_region_and_country_places_never_get_a_giant_uncertainty_circle(
+    sample_map: folium.Map,
+) -> None:
+    regional = [
+        f for f in _features(sample_map, "m") if f["c"] in ("pentagon-region", "kcna-country")
+    ]
+    assert len(regional) == 2
+    assert all("e" not in f and "n" not in f for f in regional)  # their polygon is drawn instead
+    assert max(f.get("e", 0) for f in _features(sample_map, "m")) <= 15_000
+
+
+def test_region_place_without_a_polygon_is_a_marker_whose_extent_is_not_drawn(
     make_claim_frames: Any,
 ) -> None:
     spec = {"place": "Kursk region", "precision": "region", "lat": 51.7, "lon": 36.3}
     claims_gdf, places_gdf = make_claim_frames([{"claim_id": "r", "places": [spec]}])
     m = claims_map(claims_gdf, places_gdf, reference=False)
-    assert [c["r"] for c in _features(m, "c")] == [60_000]
+    (marker,) = _features(m, "m")
+    assert "e" not in marker and marker["n"] == 1
+    assert "extent not drawn" in marker["t"]
+    assert "extent not drawn" in _claims(m)["r"]["p"][0]
+
+
+def test_country_place_outside_the_claims_polygon_gets_no_circle_but_a_note(
+    make_claim_frames: Any,
+) -> None:
+    # "Russia" (a point in Siberia) in a claim whose polygon is only Kursk oblast.
+    russia = {"place": "Russia", "precision": "country", "lat": 53.1, "lon": 99.3}
+    kursk = {"place": "Kursk region", "precision": "region", "lat": 51.7, "lon": 36.3}
+    claims = [{"claim_id": "k", "geometry": box(34.1, 50.9, 38.5, 52.4), "places": [russia, kursk]}]
+    m = claims_map(*make_claim_frames(claims), reference=False)
+    markers = {f["i"]: f for f in _features(m, "m")}
+    assert markers[0].get("n") == 1 and "e" not in markers[0]
+    assert "n" not in markers[1] and "e" not in markers[1]
+
+
+def test_country_claim_given_as_a_geometry_collection_draws_its_polygons(
+    make_claim_frames: Any,
+) -> None:
+    nepal = {"place": "Nepal", "precision": "country", "lat": 28.4, "lon": 84.1}
+    geom = GeometryCollection([box(80, 26.3, 88.2, 30.4), LineString([(80, 26), (81, 27)])])
+    claims = [{"claim_id": "np", "geometry": geom, "extent": "country", "places": [nepal]}]
+    m = claims_map(*make_claim_frames(claims), reference=False)
+    (area,) = _features(m, "a")
+    assert area["x"] == "gk-region" and len(area["ll"][0]) == 5
+    (marker,) = _features(m, "m")
+    assert "e" not in marker and "n" not in marker
+
+
+def test_claim_without_location_is_drawn_at_its_statements_other_claim(
+    make_claim_frames: Any,
+) -> None:
+    villages = [
+        {"place": "Plekhovo", "lat": 51.193, "lon": 35.043},
+        {"place": "Vorozhba", "lat": 51.229, "lon": 34.977},
+    ]
+    claims = [
+        {"claim_id": "losses", "outlet": "GUR Telegram", "places": villages},
+        {"claim_id": "missing", "outlet": "GUR Telegram", "places": [{"place": "Kurilovka"}]},
+        {"claim_id": "other", "outlet": "Another outlet", "places": [{"place": "Nowhere"}]},
+    ]
+    m = claims_map(*make_claim_frames(claims), reference=False)
+    (unknown,) = _features(m, "u")
+    assert unknown["c"] == "missing"
+    assert 51.19 < unknown["ll"][0] < 51.23 and 34.97 < unknown["ll"][1] < 35.05
+    assert "claim losses of the same statement" in _claims(m)["missing"]["p"][0]
+    (panel,) = [
+        c for c in m._children.values() if getattr(c, "function", "") == "addUnlocatedPanel"
+    ]
+    assert [e["c"] for e in _json(panel.spec_js)["entries"]] == ["other"]
+
+
+def test_identical_region_outlines_are_filled_once(make_claim_frames: Any) -> None:
+    region = {"place": "Kursk region", "precision": "region", "lat": 51.7, "lon": 36.3}
+    claims = [
+        {"claim_id": f"r{i}", "geometry": box(34.1, 50.9, 38.5, 52.4), "places": [region]}
+        for i in range(3)
+    ]
+    m = claims_map(*make_claim_frames(claims), reference=False)
+    assert [f.get("o") for f in _features(m, "a")] == [None, 1, 1]
+
+
+def test_small_maps_are_not_clustered_and_large_ones_are(make_claim_frames: Any) -> None:
+    def claims(n: int) -> list[dict[str, Any]]:
+        return [
+            {"claim_id": f"c{i}", "places": [{"place": "X", "lat": 51 + i / 1e4, "lon": 35.0}]}
+            for i in range(n)
+        ]
+
+    small = claims_map(*make_claim_frames(claims(5)), reference=False)
+    large = claims_map(*make_claim_frames(claims(1_001)), reference=False)
+    forced = claims_map(*make_claim_frames(claims(5)), reference=False, cluster=True)
+    for m, expected in ((small, False), (large, True), (forced, True)):
+        (runtime,) = _layers(m, maps._Runtime)
+        assert _json(runtime.spec_js)["cluster"] is expected
+        assert bool(_layers(m, maps._ClusterAssets)) is expected
 
 
 def test_no_place_or_claim_is_dropped(sample_map: folium.Map, sample_frames: Any) -> None:
@@ -202,6 +293,7 @@ def test_legend_lists_every_status_with_counts(sample_map: folium.Map) -> None:
     assert "claimed only <span class=gk-muted>(3)</span>" in legend.html
     assert "corroborated <span class=gk-muted>(1)</span>" in legend.html
     assert "location unknown" in legend.html
+    assert "extent not drawn" in legend.html
 
 
 def test_missing_column_is_a_validation_error_naming_it(sample_frames: Any) -> None:

@@ -76,6 +76,12 @@ _LAZY: dict[str, str] = {
     "join_admin1": "geokursk.analysis",
     "local_metric_crs": "geokursk.analysis",
     "mentions_frame": "geokursk.analysis",
+    "ArticleRef": "geokursk.batch",
+    "BatchClusterError": "geokursk.batch",
+    "BatchInputError": "geokursk.batch",
+    "BatchSummary": "geokursk.batch",
+    "batch_extract": "geokursk.batch",
+    "find_articles": "geokursk.batch",
     "CLAIM_STATUSES": "geokursk.maps",
     "claims_map": "geokursk.maps",
     "save_map": "geokursk.mapexport",
@@ -96,6 +102,14 @@ if TYPE_CHECKING:  # pragma: no cover
         join_admin1,
         local_metric_crs,
         mentions_frame,
+    )
+    from geokursk.batch import (
+        ArticleRef,
+        BatchClusterError,
+        BatchInputError,
+        BatchSummary,
+        batch_extract,
+        find_articles,
     )
     from geokursk.boundaries import (
         admin1_frame,
@@ -170,10 +184,14 @@ def __dir__() -> list[str]:
 __all__ = [
     "CLAIM_STATUSES",
     "Alternative",
-    # lazily imported
     "AnalysisError",
     "AreaMention",
     "ArticleError",
+    # lazily imported
+    "ArticleRef",
+    "BatchClusterError",
+    "BatchInputError",
+    "BatchSummary",
     "Claim",
     "ClaimCandidate",
     "ClaimPlace",
@@ -205,6 +223,7 @@ __all__ = [
     "__version__",
     "admin1_frame",
     "alternatives_frame",
+    "batch_extract",
     "border_lines_frame",
     "build_gazetteer",
     "claim_places_frame",
@@ -219,6 +238,7 @@ __all__ = [
     "dump_claims",
     "export_frame",
     "extract_article",
+    "find_articles",
     "fold",
     "frame_to_geojson",
     "geocode",

@@ -4,24 +4,31 @@
 (``claims_frame`` and ``claim_places_frame``) as a :class:`folium.Map`:
 
 * one overlay per claimant (named ``"<side> — <claimant> (n)"``), plus a
-  filter panel that switches whole sides on and off and limits the claims
-  shown to a range of claim dates;
-* a circle marker per resolved place, coloured and dashed by claim status,
-  with a circle of ``uncertainty_m`` metres around it;
-* the claim's own geometry for multi-place ("near A, B and C"), region- and
+  folding filter panel that switches whole sides on and off and limits the
+  claims shown to a range of claim dates;
+* a circle marker per resolved place, coloured and dashed by claim status;
+  settlement- and district-level places get a circle of ``uncertainty_m``
+  metres around them, region- and country-level places never do: their
+  outline (the claim's polygon) is drawn, or, without one, the marker says
+  "extent not drawn";
+* the claim's own polygon for multi-place ("near A, B and C"), region- and
   country-level claims;
-* a "?" badge for every place that did not resolve, drawn at the claim's
-  area (its centroid) and labelled "location unknown"; claims with no
-  location at all are listed in a "Location unknown" panel, never dropped;
+* a "?" marker for every place that did not resolve, drawn at the claim's
+  area (or at the area of another claim of the same statement) and labelled
+  "location unknown"; claims with no location at all are listed in a folding
+  "Location unknown" panel, never dropped;
 * Kursk and Sumy oblast outlines and the Russia–Ukraine border from
   :mod:`geokursk.boundaries`, a legend, three base layers from xyzservices
-  and a blank one, and fullscreen, minimap and measuring controls.
+  and a blank one, a collapsed layer control, and fullscreen, minimap and
+  measuring controls.
 
-Every string that came from data is HTML-escaped in Python before it is put
-into the page, and the page's data is serialised with :func:`_to_js`, which
-makes it safe inside ``<script>``. The map draws with Leaflet's own vector
-layers and small controls written here, so the only external asset it needs
-is Leaflet itself (see :mod:`geokursk.mapexport` for the self-contained
+Claims are drawn on one canvas, with no DOM element per feature; tooltips and
+popups are built on hover and click from the feature's data, and large maps
+cluster their markers with Leaflet.markercluster. Every string that came
+from data is HTML-escaped in Python before it is put into the page, and the
+page's data is serialised with :func:`_to_js`, which makes it safe inside
+``<script>``. The only external assets are Leaflet and, for clustered maps,
+Leaflet.markercluster (see :mod:`geokursk.mapexport` for the self-contained
 file). The function composes elements and returns the map; it does not save
 or print anything.
 """
@@ -166,7 +173,7 @@ def _json_list(value: object) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return list(value)
     text = str(value).strip()
-    if not text:
+    if not text or text == "[]":  # the common case, without the JSON parser
         return []
     try:
         decoded = json.loads(text)
@@ -230,7 +237,8 @@ def _latlng(lon: float, lat: float) -> list[float]:
 def _ring(ring: BaseGeometry) -> list[list[float]]:
     # (x=lon, y=lat) columns swapped into Leaflet's [lat, lon].
     xy = shapely.get_coordinates(ring).round(_COORD_DIGITS)
-    return [[lat, lon] for lon, lat in xy.tolist()]
+    result: list[list[float]] = xy[:, ::-1].tolist()
+    return result
 
 
 def _polygon_latlngs(geom: BaseGeometry, *, simplified: bool = False) -> list[Any] | None:
@@ -407,8 +415,20 @@ def _km(metres: float | None) -> str:
 
 
 def _alternatives_html(place: Mapping[str, Any]) -> str:
+    raw = place.get("alternatives")
+    if type(raw) is str:  # the JSON column: the same place repeats across claims
+        return _alternatives_html_cached(raw)
+    return _alternatives_items_html(_json_list(raw))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _alternatives_html_cached(raw: str) -> str:
+    return _alternatives_items_html(_json_list(raw))
+
+
+def _alternatives_items_html(alternatives: list[Any]) -> str:
     items = []
-    for alt in _json_list(place.get("alternatives")):
+    for alt in alternatives:
         if not isinstance(alt, dict):
             items.append(f"<li>{_esc(alt)}</li>")
             continue
@@ -579,7 +599,7 @@ class _ClaimsLayer(Layer):
         if not self.compress:
             return data
         packed = base64.b64encode(
-            gzip.compress(data.encode("utf-8"), compresslevel=6, mtime=0)
+            gzip.compress(data.encode("utf-8"), compresslevel=3, mtime=0)
         ).decode("ascii")
         return _to_js({"side": self.spec["side"], "claimant": self.spec["claimant"], "z": packed})
 
@@ -829,10 +849,13 @@ def _build_layers(
         if _text(place.get("geocode_status")) == "resolved" and (geom or lat is not None):
             spots[_spot(place, geom)] += 1
     seen: Counter[tuple[float, float]] = Counter()
+    filled_areas: set[bytes] = {b""}
+    anchors: dict[str, tuple[float, float] | None] = {}
 
     layers: dict[tuple[str, str], dict[str, Any]] = {}
     unlocated: list[dict[str, Any]] = []
     view: list[BaseGeometry] = []
+    view_xy: list[tuple[float, float]] = []  # (x=lon, y=lat); made points at once below
     ordered = sorted(
         claims,
         key=lambda c: (*_layer_key(c), _date_key(c.get("claim_date")), _text(c.get("claim_id"))),
@@ -856,8 +879,8 @@ def _build_layers(
             geom = _geometry(place.get("geometry"))
             resolved = _text(place.get("geocode_status")) == "resolved"
             lat, lon = _float(place.get("lat")), _float(place.get("lon"))
-            if resolved and geom is not None and geom.geom_type == "Point":
-                lon, lat = _xy(geom)
+            if resolved and place.get("_xy"):
+                lon, lat = place["_xy"]
             if not resolved or lat is None or lon is None:
                 unresolved.append(i)
                 place_html.append("")
@@ -889,7 +912,7 @@ def _build_layers(
             else:
                 if radius_m and radius_m > 0:
                     marker["e"] = round(radius_m)
-                view.append(shapely.Point(lon, lat))
+                view_xy.append((lon, lat))
             marker["t"] = _tooltip(place, claim, n_here, note=extent_note)
             place_html.append(_place_html(place, note=extent_note))
             features.append(marker)
@@ -897,6 +920,11 @@ def _build_layers(
             latlngs = _polygon_latlngs(claim_area, simplified=True)
             if latlngs is not None:
                 extent = _text(claim.get("extent")) or "area"
+                # Many claims name the same region: fill its outline once, or
+                # a hundred translucent fills stack up to an opaque one.
+                wkb = claim_area.wkb if extent in _AREA_PRECISIONS else b""
+                filled = wkb not in filled_areas
+                filled_areas.add(wkb)
                 names = ", ".join(_esc(p.get("place")) for p in rows) or _esc(claim.get("extent"))
                 features.insert(
                     0,
@@ -907,6 +935,7 @@ def _build_layers(
                         "c": cid,
                         "i": -1,
                         "x": "gk-region" if extent in ("region", "country") else "gk-area",
+                        **({} if filled else {"o": 1}),
                         "t": f"{_html(extent)}: {names}<br><span class=gk-muted>"
                         f"{_esc(claim.get('claimant'))}: "
                         f"{_html(_status_label(claim.get('claim_status')))}</span>",
@@ -920,16 +949,15 @@ def _build_layers(
         if anchor is None and drawn_places:
             anchor = _anchor_point(shapely.MultiPoint(drawn_places))
             drawn_at = "Drawn at the centre of the claim's resolved places."
-        statement = _statement_key(claim)
-        if anchor is None and unresolved and statement is not None:
-            siblings = [(c, g) for c, g in statements.get(statement, []) if c != cid]
-            if siblings:
-                anchor = _anchor_point(shapely.unary_union([g for _, g in siblings]))
-                drawn_at = (
-                    "Drawn at the area of the same statement's other claim "
-                    f"({', '.join(_html(c) for c, _ in siblings)}): same claimant, outlet "
-                    "and date."
-                )
+        statement = _statement_key(claim) if anchor is None and unresolved else None
+        if statement is not None and statements.get(statement):
+            # This claim has no location (so it is not among the located ones).
+            sibling, area = statements[statement][0]
+            anchor = anchors.get(sibling) or anchors.setdefault(sibling, _anchor_point(area))
+            drawn_at = (
+                f"Drawn at the area of claim {_html(sibling)} of the same statement "
+                "(same claimant, outlet and date)."
+            )
         for i in unresolved:
             place_html[i] = _place_html(rows[i], drawn_at=drawn_at if anchor else "")
             if anchor is not None:
@@ -961,12 +989,17 @@ def _build_layers(
                     + (f": {_html(summary)}" if summary else ""),
                 }
             )
+    if view_xy:
+        view.extend(shapely.points(view_xy).tolist())
     return layers, unlocated, view
 
 
 def _spot(place: Mapping[str, Any], geom: BaseGeometry | None) -> tuple[float, float]:
-    if geom is not None and geom.geom_type == "Point":
-        lon, lat = _xy(geom)
+    xy = place.get("_xy")
+    if xy is None and geom is not None and geom.geom_type == "Point":
+        xy = _xy(geom)
+    if xy is not None:
+        lon, lat = xy
         return (round(lat, 4), round(lon, 4))
     return (round(_float(place.get("lat")) or 0.0, 4), round(_float(place.get("lon")) or 0.0, 4))
 
@@ -1146,7 +1179,15 @@ def claims_map(
     )
     for claim, geom in zip(claims, simplified, strict=True):
         claim["geometry"] = geom
-    places = _records(_to_wgs84(places_gdf))
+    places_gdf = _to_wgs84(places_gdf)
+    places = _records(places_gdf)
+    # Point coordinates for all places at once (vectorised): (x=lon, y=lat).
+    geoms = [_geometry(g) for g in places_gdf.geometry]
+    is_point = [g is not None and g.geom_type == "Point" for g in geoms]
+    xs = shapely.get_x([g if ok else None for g, ok in zip(geoms, is_point, strict=True)])
+    ys = shapely.get_y([g if ok else None for g, ok in zip(geoms, is_point, strict=True)])
+    for place, ok, x, y in zip(places, is_point, xs.tolist(), ys.tolist(), strict=True):
+        place["_xy"] = (x, y) if ok else None
     layers, unlocated, view = _build_layers(claims, places)
 
     ref_specs: list[tuple[str, dict[str, Any]]] = []
@@ -1212,7 +1253,7 @@ def claims_map(
         # Open on Kursk and Sumy and the claims near them; far-away places
         # (Pyongyang, Kathmandu) are drawn too but reached by zooming out.
         near = shapely.box(*shapely.total_bounds(ref_view)).buffer(_NEAR_DEG)
-        view = [g for g in view if g.intersects(near)]
+        view = [g for g, ok in zip(view, shapely.intersects(view, near), strict=True) if ok]
     bounds = _bounds(view + ref_view) or _bounds(list(_all_geoms(claims)))
     if bounds is not None:
         m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
@@ -1317,11 +1358,13 @@ _RUNTIME_JS = r"""
     gk.circleCanvas = L.canvas({pane: "gk-uncertainty", padding: 0.2});
     gk.areaGroup = L.featureGroup().addTo(map);
     gk.circleGroup = L.layerGroup().addTo(map);
+    gk.clusterOffZoom = 11;
     if (spec.cluster) {
       // Clusters are the only DOM markers; a place shown on its own is drawn
       // on the canvas. No animation: it would move canvas markers as icons.
       gk.cluster = L.markerClusterGroup({animate: false, showCoverageOnHover: false,
-        spiderfyOnMaxZoom: false, disableClusteringAtZoom: 11, maxClusterRadius: 40,
+        spiderfyOnMaxZoom: false, disableClusteringAtZoom: gk.clusterOffZoom,
+        maxClusterRadius: 40,
         removeOutsideVisibleBounds: true});
       gk.markerGroup = gk.cluster;
     } else {
@@ -1372,6 +1415,12 @@ _RUNTIME_JS = r"""
   function onOut(ev) {
     if (itemOf(ev)) { gk.map.closeTooltip(gk.tip); }
   }
+
+  // Where a feature is drawn, in container pixels (for tests and tools).
+  gk.containerPoint = function (it) {
+    var p = gk.map.latLngToContainerPoint(anchorOf(it));
+    return it.f.k === "u" ? p.add(UNKNOWN_OFFSET) : p;
+  };
 
   gk.popupHtml = function (cid, index) {
     var c = gk.claims[cid];
@@ -1434,8 +1483,14 @@ _RUNTIME_JS = r"""
     }
   });
 
-  // A place of unknown location: a white disc with a "?" drawn on the canvas.
+  // A place of unknown location: a white disc with a "?" drawn on the canvas,
+  // a little up and right of its anchor so it never hides a place marker there.
+  var UNKNOWN_OFFSET = L.point(11, -11);
   var Unknown = Place.extend({
+    _project: function () {
+      this._point = this._map.latLngToLayerPoint(this._latlng).add(UNKNOWN_OFFSET);
+      this._updateBounds();
+    },
     _updatePath: function () {
       L.CircleMarker.prototype._updatePath.call(this);
       var r = this._renderer, ctx = r._ctx, p = this._point;
@@ -1515,7 +1570,7 @@ _RUNTIME_JS = r"""
       } else if (f.k === "a") {
         layer = L.polygon(f.ll, {renderer: gk.canvas, color: st.color, weight: 1.5,
           dashArray: st.dash, fillColor: st.color,
-          fillOpacity: f.x === "gk-region" ? 0.06 : 0.15});
+          fillOpacity: f.o ? 0 : f.x === "gk-region" ? 0.06 : 0.15});
       } else {
         return;
       }
@@ -1594,8 +1649,13 @@ _RUNTIME_JS = r"""
       if (it.claim === cid && it.shown && (!best || best.f.k === "a")) { best = it; }
     }
     if (best) {
-      if (gk.cluster && best.f.k !== "a") {
-        gk.cluster.zoomToShowLayer(best.layer, function () { gk.openItem(best); });
+      if (gk.cluster && best.f.k !== "a" && !gk.map.hasLayer(best.layer)) {
+        // Inside a cluster: zoom in to where no marker is clustered.
+        // (markercluster's zoomToShowLayer waits for a DOM icon a canvas
+        // marker never has.)
+        gk.map.setView(anchorOf(best), Math.max(gk.map.getZoom(), gk.clusterOffZoom),
+                       {animate: false});
+        gk.openItem(best);
       } else {
         gk.map.panTo(anchorOf(best), {animate: false});
         gk.openItem(best);
