@@ -33,6 +33,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import MultiPoint, Point, box
+from shapely.geometry.base import BaseGeometry
 
 from geokursk.mapexport import save_map
 from geokursk.maps import claims_map
@@ -105,6 +106,7 @@ def generate(n: int, seed: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
             )
             if resolved:
                 pts.append((lon, lat))
+        geom: BaseGeometry | None
         if region:
             extent, geom = "region", KURSK
         elif len(pts) == 1:
@@ -153,7 +155,7 @@ def generate(n: int, seed: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
 def naive_map(claims_gdf: gpd.GeoDataFrame, places_gdf: gpd.GeoDataFrame) -> folium.Map:
     """One folium element per drawn thing, the usual way (CircleMarker, no CDN-only plugins)."""
     m = folium.Map(location=[51.3, 35.2], zoom_start=7, tiles=None)
-    groups: dict[str, folium.FeatureGroup] = {}
+    groups: dict[str, Any] = {}
     claims = claims_gdf.set_index("claim_id")
     for row in places_gdf.itertuples():
         group = groups.setdefault(row.claimant, folium.FeatureGroup(name=row.claimant).add_to(m))

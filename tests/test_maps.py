@@ -152,9 +152,10 @@ def test_claim_without_location_is_drawn_at_its_statements_other_claim(
     assert unknown["c"] == "missing"
     assert 51.19 < unknown["ll"][0] < 51.23 and 34.97 < unknown["ll"][1] < 35.05
     assert "claim losses of the same statement" in _claims(m)["missing"]["p"][0]
-    (panel,) = [
+    panels: list[Any] = [
         c for c in m._children.values() if getattr(c, "function", "") == "addUnlocatedPanel"
     ]
+    (panel,) = panels
     assert [e["c"] for e in _json(panel.spec_js)["entries"]] == ["other"]
 
 
@@ -187,11 +188,12 @@ def test_small_maps_are_not_clustered_and_large_ones_are(make_claim_frames: Any)
 def test_no_place_or_claim_is_dropped(sample_map: folium.Map, sample_frames: Any) -> None:
     claims_gdf, places_gdf = sample_frames
     drawn = {(f["c"], f["i"]) for kind in ("m", "u") for f in _features(sample_map, kind)}
-    (panel,) = [
+    panels: list[Any] = [
         c
         for c in sample_map._children.values()
         if getattr(c, "function", "") == "addUnlocatedPanel"
     ]
+    (panel,) = panels
     unlocated = {e["c"] for e in _json(panel.spec_js)["entries"]}
     assert unlocated == {"kremlin-silence"}
     for i, row in enumerate(places_gdf.itertuples()):

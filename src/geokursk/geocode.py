@@ -515,10 +515,32 @@ def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], st
             if hits:
                 return _unique_places(hits), level
     # Countries are recognised by name alone ("Russia", "Ukraine", "Sri Lanka").
-    hits = [a for a in areas if a.level == "country" and a.stem in latin]
+    index = _country_index(areas)
+    hits = [a for form in sorted(latin) for a in index.get(form, ())]
     if hits:
         return _unique_places(hits), "country"
     return [], ""
+
+
+_COUNTRY_INDEX: dict[int, tuple[Sequence[AreaName], dict[str, tuple[AreaName, ...]]]] = {}
+
+
+def _country_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...]]:
+    """Index country name stems once per area list (find_areas looks up every n-gram).
+
+    Keyed by the identity of the (cached, immutable) area tuple of a gazetteer; the tuple
+    itself is kept alongside so its id cannot be reused while the entry exists.
+    """
+    cached = _COUNTRY_INDEX.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    index: dict[str, list[AreaName]] = {}
+    for a in areas:
+        if a.level == "country":
+            index.setdefault(a.stem, []).append(a)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    _COUNTRY_INDEX[id(areas)] = (areas, frozen)
+    return frozen
 
 
 def _unique_places(hits: Iterable[AreaName]) -> list[Place]:
