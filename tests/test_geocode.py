@@ -193,3 +193,17 @@ def test_countries_are_recognised_in_any_script(gc: Geocoder, text: str, label: 
 def test_cyrillic_country_context_constrains_candidates(gc: Geocoder) -> None:
     r = gc.geocode("Суми", context="Україна")
     assert r.status == "resolved" and r.place is not None and r.place.country_code == "UA"
+
+
+@pytest.mark.parametrize(("name", "country"), [("Odessa", "UA"), ("Donetsk", "UA")])
+def test_a_big_city_outranks_small_namesakes_by_prominence(
+    gc: Geocoder, name: str, country: str
+) -> None:
+    r = gc.geocode(name)
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.country_code == country and (r.place.population or 0) >= 100_000
+    assert "most prominent" in r.reason
+
+
+def test_prominence_never_picks_among_villages(gc: Geocoder) -> None:
+    assert gc.geocode("Kurilovka").status == "ambiguous"

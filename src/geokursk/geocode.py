@@ -22,7 +22,9 @@ How a name is resolved
    their region, shared coordinates, low accuracy, superseded) are never
    returned as answers, only listed as alternatives.  No eligible candidate:
    ``unresolved``.  Two eligible candidates more than 5 km apart within
-   :data:`TIE_MARGIN` points: ``ambiguous``.  Otherwise ``resolved``.
+   :data:`TIE_MARGIN` points: ``ambiguous``, unless one is a city of
+   100,000+ people with five times the population of every tied namesake
+   (prominence: a bare "Donetsk" means the big city).  Otherwise ``resolved``.
 
 Thresholds (name similarity, 0-100, :func:`rapidfuzz.fuzz.ratio` on keys):
 :data:`SKELETON_ACCEPT` = 50 for names sharing a consonant skeleton of four
@@ -94,6 +96,8 @@ VARIANT_BASE = 85.0
 ALT_NAME_SCORE = 95.0
 SAME_PLACE_KM = 5.0
 SAME_NAME_KM = 15.0
+PROMINENT_POPULATION = 100_000
+PROMINENCE_RATIO = 5.0
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
 
@@ -663,6 +667,26 @@ def _describe(c: _Cand) -> str:
     return "; ".join(bits)
 
 
+def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
+    """Return the one city that dwarfs its tied namesakes, if there is one.
+
+    A bare "Odessa", "Donetsk" or "Zaporizhzhia" in the news means the big city, not a
+    village or a small namesake abroad: a candidate of at least
+    :data:`PROMINENT_POPULATION` inhabitants with :data:`PROMINENCE_RATIO` times the
+    population of every other tied candidate wins.  Villages without a known population
+    never win this way, so homonymous villages stay ambiguous.
+    """
+    ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
+    top = ranked[0]
+    pop = top.place.population or 0
+    if pop < PROMINENT_POPULATION:
+        return None
+    others = [c for c in ranked[1:] if not _same_place(top, c)]
+    if all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
+        return top
+    return None
+
+
 def _same_place(a: _Cand, b: _Cand) -> bool:
     """Tell whether two candidates are one place recorded twice (by different sources).
 
@@ -713,6 +737,13 @@ def _decide(
     rivals = [
         c for c in eligible[1:] if best.total - c.total < TIE_MARGIN and not _same_place(best, c)
     ]
+    prominent = _prominent([best, *rivals]) if rivals else None
+    if prominent is not None:
+        prominent.notes.append(
+            f"most prominent of {len(rivals) + 1} close candidates "
+            f"(population {prominent.place.population:,})"
+        )
+        best, rivals = prominent, []
     if rivals:
         reason = (
             f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "
