@@ -437,6 +437,8 @@ class Geocoder:
         # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and stays
         # well below an exact match.
         variants = _best_keys(keys, gaz.keys_by_skeletons(skels), SKELETON_ACCEPT, limit=40)
+        # the best raw similarity found so far decides whether a wider search is needed
+        best_raw = max([100.0 if by_id else 0.0, *variants.values()])
         for hit in gaz.by_keys(variants):
             s = variants[hit.key]
             if s < skeleton_accept(skeleton(hit.key)):
@@ -447,7 +449,7 @@ class Geocoder:
                 "spelling variant",
                 hit.key,
             )
-        if not any(c.name_score >= FUZZY_ACCEPT for c in by_id.values()):
+        if best_raw < FUZZY_ACCEPT:
             # Block on the first and on the last three skeleton letters: a misspelling
             # rarely touches both ends of a name.  Only keys in those index ranges are scored.
             block: set[str] = set()
