@@ -67,7 +67,7 @@ places["status"].value_counts().to_frame()
 
 # %% [markdown]
 # The rows that did not resolve, and why. A country is not always enough
-# context (there are several Konotops in Ukraine); no context at all leaves
+# context (a dozen villages in Ukraine are called Martynivka); no context at all leaves
 # common village names ambiguous; a name the gazetteer does not know in the
 # given region is unresolved rather than matched to a namesake elsewhere.
 

@@ -643,7 +643,13 @@ def write_areas(
             | {k for nm in names for k in latin_forms(nm)},
         )
         counts["countries"] += 1
+    # Colloquial region names (Донеччина, Сумщина, Курщина) are recognised as whole words.
+    a1_alias: dict[str, list[str]] = defaultdict(list)
+    with (geo / "admin1-aliases.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            a1_alias[row["iso_3166_2"]].append(row["alias"])
     for r in admin1.itertuples():
+        aliases = a1_alias.get(r.iso_3166_2, [])
         names = [
             r.name,
             r.name_en,
@@ -671,10 +677,15 @@ def write_areas(
                 quality="ok",
                 provenance=f"Natural Earth 1:10m admin-1 {r.adm1_code}",
                 admin1_code=r.admin1_code,
-                names=[r.display, *[f"{n} Oblast" for n in names if n.isascii()]],
+                names=[r.display, *[f"{n} Oblast" for n in names if n.isascii()], *aliases],
             )
         )
-        w.add_area(rid, "admin1", {s for nm in names for s in area_stems(str(nm))})
+        w.add_area(
+            rid,
+            "admin1",
+            {s for nm in names for s in area_stems(str(nm))}
+            | {"=" + " ".join(stem(w) for w in k.split()) for a in aliases for k in latin_forms(a)},
+        )
         counts["admin1_natural_earth"] += 1
     # Regions without a Natural Earth polygon (rest of Russia), from the postal admin names.
     done = set(admin1["admin1_code"])

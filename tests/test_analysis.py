@@ -48,7 +48,7 @@ def points(coords: list[tuple[float, float] | None], **columns: list[object]) ->
 
 def test_geocode_table_uses_each_rows_context_and_keeps_order_and_index(gc: Geocoder) -> None:
     table = pd.DataFrame(
-        {"place": ["Konotop", "Konotop", "Суджа"], "where": ["Ukraine", "Sumy Oblast", None]},
+        {"place": ["Martynivka", "Konotop", "Суджа"], "where": ["Ukraine", "Sumy Oblast", None]},
         index=[10, 20, 30],
     )
     out = geocode_table(table, name="place", context="where", geocoder=gc)

@@ -31,6 +31,7 @@ PUBLISHED = {
     "wire_sumy_border": dt.date(2025, 3, 3),
     "mod_ru": dt.date(2024, 12, 16),
     "telegram_post": dt.date(2025, 3, 5),
+    "uk_general_staff": dt.date(2024, 10, 7),
 }
 
 
@@ -73,7 +74,7 @@ needs_seed = pytest.mark.skipif(
 
 # --- every article: spans and vocabulary ---------------------------------------------
 
-ALL = ["retelling", "wire_sumy_border", "mod_ru", "telegram_post"] + (
+ALL = ["retelling", "wire_sumy_border", "mod_ru", "telegram_post", "uk_general_staff"] + (
     ["seed"] if SEED.exists() else []
 )
 
@@ -429,3 +430,22 @@ def test_read_article_rejects_unusable_files(tmp_path: Path, content: bytes, mat
 def test_read_article_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="not found"):
         read_article(tmp_path / "missing.txt")
+
+
+def test_ukrainian_article_colloquial_region_and_inflected_names() -> None:
+    # "на Донеччині" (colloquial, locative) sets the region for the genitive town names.
+    forms = {p.mention: (p.query, p.status) for p in _extract("uk_general_staff")[1].places}
+    assert forms["Донеччині"][1] == "resolved"
+    for mention, admin1 in [
+        ("Покровська", "Donetsk Oblast"),
+        ("Торецька", "Donetsk Oblast"),
+        ("Курахового", "Donetsk Oblast"),
+        ("Селидового", "Donetsk Oblast"),
+        ("Сумській області", "Sumy Oblast"),
+        ("Миропілля", "Sumy Oblast"),
+    ]:
+        place = _place("uk_general_staff", mention)
+        assert place.status == "resolved", (mention, place.result.reason)
+        assert place.result.place.admin1 == admin1, mention
+    claim = _claim("uk_general_staff", "", with_figures=True)
+    assert ("killed", 40, "more_than") in _figures(claim)

@@ -201,9 +201,23 @@ def test_a_big_city_outranks_small_namesakes_by_prominence(
 ) -> None:
     r = gc.geocode(name)
     assert r.status == "resolved" and r.place is not None
-    assert r.place.country_code == country and (r.place.population or 0) >= 100_000
+    assert r.place.country_code == country and (r.place.population or 0) >= 50_000
     assert "most prominent" in r.reason
 
 
 def test_prominence_never_picks_among_villages(gc: Geocoder) -> None:
     assert gc.geocode("Kurilovka").status == "ambiguous"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("на Донеччині", "Donetsk Oblast"),
+        ("на Курщині", "Kursk Oblast"),
+        ("Харківщина", "Kharkiv Oblast"),
+        ("у Сумській області", "Sumy Oblast"),
+        ("в Курской области", "Kursk Oblast"),
+    ],
+)
+def test_colloquial_and_inflected_region_names(gc: Geocoder, text: str, label: str) -> None:
+    assert [(m.level, m.label) for m in gc.find_areas(text)] == [("admin1", label)]

@@ -780,8 +780,8 @@ def _lookup_forms(name: str) -> list[str]:
 
 # Case endings of Russian/Ukrainian place names and the nominative endings they come from.
 _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ого", ("ое", "ий", "ый")),
-    ("ому", ("ое", "ий")),
+    ("ого", ("ое", "е", "ий", "ый")),
+    ("ому", ("ое", "е", "ий")),
     ("ской", ("ская",)),
     ("ською", ("ська",)),
     ("ській", ("ська",)),

@@ -23,7 +23,7 @@ How a name is resolved
    returned as answers, only listed as alternatives.  No eligible candidate:
    ``unresolved``.  Two eligible candidates more than 5 km apart within
    :data:`TIE_MARGIN` points: ``ambiguous``, unless one is a city of
-   100,000+ people with five times the population of every tied namesake
+   50,000+ people with five times the population of every tied namesake
    (prominence: a bare "Donetsk" means the big city).  Otherwise ``resolved``.
 
 Thresholds (name similarity, 0-100, :func:`rapidfuzz.fuzz.ratio` on keys):
@@ -96,7 +96,7 @@ VARIANT_BASE = 85.0
 ALT_NAME_SCORE = 95.0
 SAME_PLACE_KM = 5.0
 SAME_NAME_KM = 15.0
-PROMINENT_POPULATION = 100_000
+PROMINENT_POPULATION = 50_000
 PROMINENCE_RATIO = 5.0
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
@@ -503,7 +503,7 @@ def _area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[Area
     stems = _phrase_stems(core)
     found: list[AreaName] = []
     for a in areas:
-        if a.level != level:
+        if a.level != level or a.stem.startswith("="):  # "=" marks whole-word aliases
             continue
         if any(s == a.stem or stems_compatible(s, a.stem) for s in stems):
             found.append(a)
@@ -520,32 +520,40 @@ def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], st
             hits = _area_matches(core, level, areas)
             if hits:
                 return _unique_places(hits), level
-    # Countries are recognised by name alone ("Russia", "Ukraine", "Sri Lanka").
-    index = _country_index(areas)
+    # Countries ("Russia", "Sri Lanka") and colloquial region names ("Донеччина") are
+    # recognised as whole words, without an area word.
+    index = _bare_name_index(areas)
     hits = [a for form in sorted(latin) for a in index.get(form, ())]
+    if not hits:  # aliases are stored stemmed, so inflected forms (Донеччині) match too
+        stemmed = {"=" + " ".join(stem(w) for w in form.split()) for form in latin}
+        hits = [a for form in sorted(stemmed) for a in index.get(form, ())]
     if hits:
-        return _unique_places(hits), "country"
+        return _unique_places(hits), hits[0].level
     return [], ""
 
 
-_COUNTRY_INDEX: dict[int, tuple[Sequence[AreaName], dict[str, tuple[AreaName, ...]]]] = {}
+_BARE_INDEX: dict[int, tuple[Sequence[AreaName], dict[str, tuple[AreaName, ...]]]] = {}
 
 
-def _country_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...]]:
-    """Index country name stems once per area list (find_areas looks up every n-gram).
+def _bare_name_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...]]:
+    """Index whole-word area names once per area list (find_areas looks up every n-gram).
+
+    Country names are stored as plain keys, stemmed region aliases with a leading ``=``.
 
     Keyed by the identity of the (cached, immutable) area tuple of a gazetteer; the tuple
     itself is kept alongside so its id cannot be reused while the entry exists.
     """
-    cached = _COUNTRY_INDEX.get(id(areas))
+    cached = _BARE_INDEX.get(id(areas))
     if cached is not None and cached[0] is areas:
         return cached[1]
     index: dict[str, list[AreaName]] = {}
     for a in areas:
         if a.level == "country":
             index.setdefault(a.stem, []).append(a)
+        elif a.stem.startswith("="):
+            index.setdefault(a.stem, []).append(a)
     frozen = {k: tuple(v) for k, v in index.items()}
-    _COUNTRY_INDEX[id(areas)] = (areas, frozen)
+    _BARE_INDEX[id(areas)] = (areas, frozen)
     return frozen
 
 
