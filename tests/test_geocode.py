@@ -221,3 +221,24 @@ def test_prominence_never_picks_among_villages(gc: Geocoder) -> None:
 )
 def test_colloquial_and_inflected_region_names(gc: Geocoder, text: str, label: str) -> None:
     assert [(m.level, m.label) for m in gc.find_areas(text)] == [("admin1", label)]
+
+
+def test_an_approximate_spelling_alone_is_never_a_confident_answer(gc: Geocoder) -> None:
+    # "Crimea" is close to "Crema" (Italy) but nothing supports that reading.
+    r = gc.geocode("Crimea")
+    assert r.status == "unresolved" and r.place is None
+    assert "approximate" in r.reason
+
+
+def test_an_approximate_spelling_resolves_with_supporting_context(gc: Geocoder) -> None:
+    alone = gc.geocode("Plekhove")
+    assert alone.status in ("ambiguous", "unresolved") and alone.place is None
+    r = gc.geocode("Plekhove", context="Kursk region")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin2 == "Sudzhansky District"
+
+
+def test_area_word_queries_in_cyrillic(gc: Geocoder) -> None:
+    for name, iso in [("Курская область", "ne:RU-KRS"), ("Сумська область", "ne:UA-59")]:
+        r = gc.geocode(name)
+        assert r.status == "resolved" and r.place is not None and r.place.id == iso

@@ -17,7 +17,10 @@ How a name is resolved
    are resolved jointly: a candidate near eligible candidates of the other
    names gains a bonus, so three villages mentioned together resolve to the
    cluster that lies close together.
-4. **Priors.**  Population and capital status add a little.
+4. **Priors.**  Population and capital status add a little (a quarter as much
+   for approximate spellings).  An approximate spelling (similarity below
+   :data:`FUZZY_ACCEPT`) is resolved only when a context area or a
+   co-mentioned place supports it.
 5. **Decision.**  Rows flagged by the gazetteer build (postal points outside
    their region, shared coordinates, low accuracy, superseded) are never
    returned as answers, only listed as alternatives.  No eligible candidate:
@@ -225,8 +228,10 @@ class _Cand:
     name_score: float
     how: str
     key: str
+    raw: float = 100.0  # plain similarity of the query to the matched key
     total: float = 0.0
     eligible: bool = True
+    supported: bool = False  # inside a context area, or near a co-mentioned place
     notes: list[str] = field(default_factory=list)
 
 
@@ -417,10 +422,10 @@ class Geocoder:
         keys = set(latin_forms(name))
         by_id: dict[str, _Cand] = {}
 
-        def add(place: Place, score: float, how: str, key: str) -> None:
+        def add(place: Place, score: float, how: str, key: str, raw: float = 100.0) -> None:
             cur = by_id.get(place.id)
             if cur is None or score > cur.name_score:
-                by_id[place.id] = _Cand(place, score, how, key)
+                by_id[place.id] = _Cand(place, score, how, key, raw)
 
         for hit in gaz.by_keys(keys):
             add(
@@ -448,6 +453,7 @@ class Geocoder:
                 VARIANT_BASE + 5.0 * (s - SKELETON_ACCEPT) / (100.0 - SKELETON_ACCEPT),
                 "spelling variant",
                 hit.key,
+                s,
             )
         if best_raw < FUZZY_ACCEPT:
             # Block on the first and on the last three skeleton letters: a misspelling
@@ -458,7 +464,7 @@ class Geocoder:
                 block.update(gaz.keys_by_skeleton_prefix(sk[::-1][:3], reverse=True))
             near = _best_keys(keys, block, FUZZY_ACCEPT, limit=25)
             for hit in gaz.by_keys(near):
-                add(hit.place, near[hit.key], "fuzzy match", hit.key)
+                add(hit.place, near[hit.key], "fuzzy match", hit.key, near[hit.key])
         return list(by_id.values())
 
 
@@ -596,6 +602,7 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
     p = c.place
     if p.is_area and any(p.id == a.id for lst in by_level.values() for a in lst):
         c.notes.append("named in context")
+        c.supported = True
         c.total += 5
         return
     if "country" in by_level or "_implied_country" in by_level:
@@ -614,9 +621,11 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
             return
         c.total += 6
         c.notes.append(f"inside {p.admin1}")
+        c.supported = True
     elif "country" in by_level:
         c.total += 2
         c.notes.append(f"inside context country {p.country_code}")
+        c.supported = True
     if "admin2" in by_level:
         if any(_in_area(p, a, "admin2") for a in by_level["admin2"]):
             c.total += 8
@@ -646,20 +655,24 @@ def _apply_cohesion(cands: dict[str, list[_Cand]]) -> None:
             if near:
                 c.total += 10.0 * near / len(others)
                 c.notes.append(f"{near} co-mentioned place(s) within {COHESION_KM:.0f} km")
+                c.supported = True
 
 
 def _apply_prior(c: _Cand, query_is_area: bool = False) -> None:
     # Prominence: news names the bigger place unless it says otherwise.  A
     # 10x larger population is worth 2 points, a national capital 5: enough to
     # pick Washington DC or Moscow (Russia) over small namesakes, never enough
-    # to override context, which excludes candidates outright.
+    # to override context, which excludes candidates outright.  For an approximate
+    # spelling the prior counts a quarter: prominence chooses between equally good
+    # name matches, it must not lift a worse spelling (Pilkhuwa, India, for "Plekhove").
+    weight = 1.0 if c.raw >= FUZZY_ACCEPT else 0.25
     pop = c.place.population or 0
     if pop > 1000:
-        c.total += min(10.0, 2.0 * (math.log10(pop) - 3.0))
+        c.total += weight * min(10.0, 2.0 * (math.log10(pop) - 3.0))
     if c.place.feature_code == "PPLC":
-        c.total += 5.0
+        c.total += weight * 5.0
     elif c.place.feature_code == "PPLA":
-        c.total += 1.0
+        c.total += weight * 1.0
     if query_is_area and c.place.source in ("natural-earth", "openstreetmap"):
         # Of two areas answering to one name (Sumy Raion of 2020 and the older Sumskyi raion
         # of the postal data) prefer the current one, whose polygon the package ships.
@@ -689,7 +702,7 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
     top = ranked[0]
     pop = top.place.population or 0
-    if pop < PROMINENT_POPULATION:
+    if pop < PROMINENT_POPULATION or top.raw < FUZZY_ACCEPT:  # only for a near-exact name
         return None
     others = [c for c in ranked[1:] if not _same_place(top, c)]
     if all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
@@ -754,6 +767,14 @@ def _decide(
             f"(population {prominent.place.population:,})"
         )
         best, rivals = prominent, []
+    if not rivals and best.raw < FUZZY_ACCEPT and not best.supported:
+        # An approximate spelling alone is not enough for a confident answer ("Crimea" is
+        # not Crema, Italy): it needs a context area or a co-mentioned place nearby.
+        reason = (
+            f"only an approximate spelling match ({best.how} {best.key!r}, similarity "
+            f"{best.raw:.0f}) and nothing in the context supports it; add context"
+        )
+        return GeocodeResult(query, "unresolved", None, 0.0, reason, alts(None), context)
     if rivals:
         reason = (
             f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "

@@ -115,6 +115,10 @@ AREA_WORDS: dict[str, str] = {
 }
 
 
+# split_area sees folded text (soft signs dropped: "область" -> "област").
+_AREA_FOLDED: dict[str, str] = {}
+
+
 def has_cyrillic(text: str) -> bool:
     """Return True when ``text`` contains any Cyrillic letter."""
     return bool(_CYRILLIC.search(text))
@@ -393,6 +397,9 @@ def stems_compatible(a: str, b: str) -> bool:
     return False
 
 
+_AREA_FOLDED.update({fold(k): v for k, v in AREA_WORDS.items()})
+
+
 def split_area(phrase: str) -> tuple[str, str | None]:
     """Split a trailing or leading area word off a folded phrase.
 
@@ -408,15 +415,15 @@ def split_area(phrase: str) -> tuple[str, str | None]:
     ('kursk', 'admin1')
     >>> split_area("sudzhansky district")
     ('sudzhansky', 'admin2')
-    >>> split_area("курская область")
+    >>> split_area(fold("Курская область"))
     ('курская', 'admin1')
     >>> split_area("plekhovo")
     ('plekhovo', None)
     """
     words = phrase.split()
     if len(words) >= 2:
-        if words[-1] in AREA_WORDS:
-            return " ".join(words[:-1]), AREA_WORDS[words[-1]]
-        if words[0] in AREA_WORDS:
-            return " ".join(words[1:]), AREA_WORDS[words[0]]
+        if words[-1] in _AREA_FOLDED:
+            return " ".join(words[:-1]), _AREA_FOLDED[words[-1]]
+        if words[0] in _AREA_FOLDED:
+            return " ".join(words[1:]), _AREA_FOLDED[words[0]]
     return phrase, None
