@@ -496,44 +496,26 @@ _TITLE_WORDS = frozenset(
     пресс-секретарь представитель глава командующий речник президента
     """.split()
 )
+
+
+def _month_numbers(*spellings: str) -> dict[str, int]:
+    """Map each month word (one line per language or case, January first) to 1-12."""
+    table: dict[str, int] = {}
+    for line in spellings:
+        table.update({w: i + 1 for i, w in enumerate(line.split())})
+    return table
+
+
 _MONTHS = {
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "january february march april may june july august september october "
-            "november december".split()
-        )
-    },
-    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    **_month_numbers(
+        "january february march april may june july august september october november december",
+        "jan feb mar apr may jun jul aug sep oct nov dec",
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+        "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре",
+        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+        "січні лютому березні квітні травні червні липні серпні вересні жовтні листопаді грудні",
+    ),
     "sept": 9,
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "января февраля марта апреля мая июня июля августа сентября октября ноября "
-            "декабря".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре "
-            "декабре".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "січня лютого березня квітня травня червня липня серпня вересня жовтня "
-            "листопада грудня".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "січні лютому березні квітні травні червні липні серпні вересні жовтні "
-            "листопаді грудні".split()
-        )
-    },
 }
 _WEEKDAYS = {
     **{
