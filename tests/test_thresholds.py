@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from geokursk.geocode import FUZZY_ACCEPT, skeleton_accept
+from geokursk.geocode import FUZZY_ACCEPT, is_spelling_variant
 from geokursk.normalize import latin_forms, skeleton
 
 ROWS = list(csv.DictReader((Path(__file__).parent / "data" / "spelling_variants.csv").open()))
@@ -29,8 +29,10 @@ def best_match(a: str, b: str) -> tuple[float, bool]:
 
 def accepted(a: str, b: str) -> bool:
     score, same_skel = best_match(a, b)
-    skel = skeleton(next(iter(latin_forms(a))))
-    return score == 100 or (same_skel and score >= skeleton_accept(skel)) or score >= FUZZY_ACCEPT
+    if score >= FUZZY_ACCEPT:
+        return True
+    ka, kb = latin_forms(a), latin_forms(b)
+    return same_skel and any(is_spelling_variant(ka, k, score) for k in kb)
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r["same_place"] == "1"], ids=lambda r: r["b"])
@@ -38,10 +40,7 @@ def test_true_variants_are_accepted(row: dict[str, str]) -> None:
     assert accepted(row["a"], row["b"]), (row, best_match(row["a"], row["b"]))
 
 
-def test_distinct_names_pass_only_through_a_shared_skeleton() -> None:
+def test_distinct_names_are_rejected() -> None:
     distinct = [r for r in ROWS if r["same_place"] == "0"]
-    passed = [r for r in distinct if accepted(r["a"], r["b"])]
-    # Distinct names that share a consonant skeleton (Plekhovo/Plakhovo) become candidates and
-    # are separated by context and co-mentions; none may pass on fuzzy similarity alone.
-    assert all(best_match(r["a"], r["b"])[1] for r in passed), passed
-    assert len(passed) < len(distinct) / 2
+    passed = [r["b"] for r in distinct if accepted(r["a"], r["b"])]
+    assert passed == []

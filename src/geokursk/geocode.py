@@ -29,18 +29,17 @@ How a name is resolved
    50,000+ people with five times the population of every tied namesake
    (prominence: a bare "Donetsk" means the big city).  Otherwise ``resolved``.
 
-Thresholds (name similarity, 0-100, :func:`rapidfuzz.fuzz.ratio` on keys):
-:data:`SKELETON_ACCEPT` = 50 for names sharing a consonant skeleton of four
-or more letters (:data:`SHORT_SKELETON_ACCEPT` = 70 for shorter ones such
-as ``kv``) and :data:`FUZZY_ACCEPT` = 90 for other near-misses.  They were
-chosen on the pairs in ``tests/data/spelling_variants.csv``
-(``tests/test_thresholds.py``): Russian/Ukrainian forms of one place share
-a skeleton but can score as low as 53 (Miropolye / Myropillia), so a shared
-skeleton needs little more; distinct names that share a skeleton (Plekhovo /
-Plakhovo) become candidates that context separates; distinct names without a
-shared skeleton reach 89 (Plekhovo / Plekhanovo, Vorobzha / Vorozhba: 88),
-so fuzzy matching alone needs 90.  Variant scores are compressed to 85-90 so
-an exact name always outranks them.
+Which near-matches count (:func:`is_spelling_variant`, measured on the pairs
+in ``tests/data/spelling_variants.csv`` by ``tests/test_thresholds.py``): a
+key sharing the query's consonant skeleton is a spelling variant when its
+vowel classes agree (:func:`geokursk.normalize.vowel_key`; Russian and
+Ukrainian forms of one place can have a letter similarity as low as 53,
+Miropolye / Myropillia, while different names with one skeleton reach 82,
+Kurilovka / Karlovka, so letter similarity cannot separate them) or when
+:func:`rapidfuzz.fuzz.ratio` >= :data:`FUZZY_ACCEPT` = 90 (a typo).  Keys
+without a shared skeleton need 90 too: distinct names reach 89 (Plekhovo /
+Plekhanovo).  Variant scores are compressed to 85-90 so an exact name always
+outranks them.
 """
 
 from __future__ import annotations
@@ -66,6 +65,7 @@ from geokursk.normalize import (
     split_area,
     stem,
     stems_compatible,
+    vowel_key,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,7 +73,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FUZZY_ACCEPT",
-    "SHORT_SKELETON_ACCEPT",
     "SKELETON_ACCEPT",
     "TIE_MARGIN",
     "Alternative",
@@ -83,14 +82,13 @@ __all__ = [
     "Status",
     "default_geocoder",
     "haversine_km",
+    "is_spelling_variant",
     "results_frame",
-    "skeleton_accept",
 ]
 
 Status = Literal["resolved", "ambiguous", "unresolved"]
 
-SKELETON_ACCEPT = 50.0
-SHORT_SKELETON_ACCEPT = 70.0
+SKELETON_ACCEPT = 50.0  # retrieval cut-off for keys sharing the skeleton
 FUZZY_ACCEPT = 90.0
 TIE_MARGIN = 5.0
 VARIANT_BASE = 85.0
@@ -444,10 +442,9 @@ class Geocoder:
         variants = _best_keys(keys, gaz.keys_by_skeletons(skels), SKELETON_ACCEPT, limit=40)
         # the best raw similarity found so far decides whether a wider search is needed
         best_raw = max([100.0 if by_id else 0.0, *variants.values()])
+        variants = {k: s for k, s in variants.items() if is_spelling_variant(keys, k, s)}
         for hit in gaz.by_keys(variants):
             s = variants[hit.key]
-            if s < skeleton_accept(skeleton(hit.key)):
-                continue
             add(
                 hit.place,
                 VARIANT_BASE + 5.0 * (s - SKELETON_ACCEPT) / (100.0 - SKELETON_ACCEPT),
@@ -468,13 +465,19 @@ class Geocoder:
         return list(by_id.values())
 
 
-def skeleton_accept(skel: str) -> float:
-    """Return the ratio a name needs to match a key sharing its skeleton ``skel``.
+def is_spelling_variant(query_keys: Iterable[str], key: str, similarity: float) -> bool:
+    """Tell whether a gazetteer key sharing the query's skeleton spells the same name.
 
-    A long skeleton is strong evidence on its own; a short one (``kv``: Kyiv, Kiev,
-    Kov...) needs the letters to agree more.
+    Either the letters nearly agree (``similarity`` >= :data:`FUZZY_ACCEPT`, a typo)
+    or the vowel classes agree (:func:`geokursk.normalize.vowel_key`): Russian and
+    Ukrainian forms of one name differ only inside a class (Martynovka/Martynivka,
+    Zaporozhye/Zaporizhzhia), while different names with one skeleton do not
+    (Kurilovka/Karlovka, Plekhovo/Plakhovo).
     """
-    return SKELETON_ACCEPT if len(skel.replace(" ", "")) >= 4 else SHORT_SKELETON_ACCEPT
+    if similarity >= FUZZY_ACCEPT:
+        return True
+    target = vowel_key(key)
+    return any(vowel_key(q) == target for q in query_keys)
 
 
 def _best_keys(

@@ -43,6 +43,7 @@ __all__ = [
     "split_area",
     "stem",
     "stems_compatible",
+    "vowel_key",
 ]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -296,9 +297,47 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
 )
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
+# Iotated vowels (я ю є) are written ya/ia, yu/iu, ye/ie; Russian о, е, ы, и and
+# Ukrainian і, и, е alternate between the two languages' forms of one name
+# (Martynovka/Martynivka, Plekhovo/Plekhove), so they fall into one class "i".
+_IOTATED = ((re.compile(r"[iy]a"), "a"), (re.compile(r"[iy]u"), "u"), (re.compile(r"[iy]e"), "e"))
+_I_CLASS = re.compile(r"[oiye]")
+_FINAL_VOWELS = re.compile(r"[aiu]+$")
 
 
 @lru_cache(maxsize=65536)
+def vowel_key(key: str) -> str:
+    """Return a key that keeps vowels only as the classes Russian/Ukrainian forms preserve.
+
+    Consonants are merged as in :func:`skeleton`; о/е/ы/и/і become one class,
+    а and у stay apart, and a word's final vowels (case endings, -ye/-ia) are
+    dropped.  Two forms of one name agree on it (``martynovka`` and
+    ``martynivka``; ``zaporozhye`` and ``zaporizhzhia``; ``pokrovska`` and
+    ``pokrovsk``) while different names with one skeleton do not
+    (``kurilovka``/``karlovka``, ``plekhovo``/``plakhovo``).
+
+    Examples
+    --------
+    >>> vowel_key("martynovka") == vowel_key("martynivka")
+    True
+    >>> vowel_key("kurilovka") == vowel_key("karlovka")
+    False
+    """
+    if has_cyrillic(key):
+        key = fold(romanize(key)[0])
+    out = []
+    for word in key.split():
+        w = word
+        for old, new in _SKELETON_RULES:
+            w = w.replace(old, new)
+        for pattern, repl in _IOTATED:
+            w = pattern.sub(repl, w)
+        w = _REPEATS.sub(r"\1", _I_CLASS.sub("i", w))
+        w = _FINAL_VOWELS.sub("", w) or w
+        out.append(w)
+    return " ".join(out)
+
+
 def skeleton(key: str) -> str:
     """Return the consonant skeleton of a folded Latin key.
 
