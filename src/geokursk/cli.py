@@ -34,7 +34,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# --- geocode / gazetteer (lead engineer) -----------------------------------
+# --- geocode / gazetteer -----------------------------------
 
 
 def _add_geocode(sub: argparse._SubParsersAction) -> None:
@@ -128,7 +128,7 @@ def _run_gazetteer_info(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- claims / extract (claims module) ---------------------------------------
+# --- claims / extract ---------------------------------------
 
 
 def _add_claims(sub: argparse._SubParsersAction) -> None:
@@ -258,7 +258,7 @@ def _run_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- map (maps module) -------------------------------------------------------
+# --- map -------------------------------------------------------
 
 
 _DEFAULT_MAP = Path("maps") / "kursk_claims.html"
@@ -302,7 +302,7 @@ def _run_map(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- batch (batch module) ------------------------------------------------------
+# --- batch ------------------------------------------------------
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
@@ -392,11 +392,6 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 # -----------------------------------------------------------------------------
-
-
-def _not_ready(args: argparse.Namespace) -> int:
-    print(f"geokursk: error: {args.command!r} is not available yet", file=sys.stderr)
-    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
