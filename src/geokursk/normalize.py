@@ -338,6 +338,7 @@ def vowel_key(key: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(key: str) -> str:
     """Return the consonant skeleton of a folded Latin key.
 
