@@ -32,6 +32,9 @@ PUBLISHED = {
     "mod_ru": dt.date(2024, 12, 16),
     "telegram_post": dt.date(2025, 3, 5),
     "uk_general_staff": dt.date(2024, 10, 7),
+    "wire_kharkiv_belgorod": dt.date(2025, 5, 21),
+    "uk_kharkiv_ova": dt.date(2025, 5, 21),
+    "ru_belgorod_mod": dt.date(2025, 5, 21),
 }
 
 
@@ -74,9 +77,16 @@ needs_seed = pytest.mark.skipif(
 
 # --- every article: spans and vocabulary ---------------------------------------------
 
-ALL = ["retelling", "wire_sumy_border", "mod_ru", "telegram_post", "uk_general_staff"] + (
-    ["seed"] if SEED.exists() else []
-)
+ALL = [
+    "retelling",
+    "wire_sumy_border",
+    "mod_ru",
+    "telegram_post",
+    "uk_general_staff",
+    "wire_kharkiv_belgorod",
+    "uk_kharkiv_ova",
+    "ru_belgorod_mod",
+] + (["seed"] if SEED.exists() else [])
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -449,3 +459,87 @@ def test_ukrainian_article_colloquial_region_and_inflected_names() -> None:
         assert place.result.place.admin1 == admin1, mention
     claim = _claim("uk_general_staff", "", with_figures=True)
     assert ("killed", 40, "more_than") in _figures(claim)
+
+
+# --- held-out articles: Kharkiv/Belgorod border in three styles ----------------------
+
+
+def _claim_at(name: str, sentence: int) -> Any:
+    return next(c for c in _extract(name)[1].claims if c.sentence == sentence)
+
+
+def test_several_figures_in_one_sentence_each_get_their_own_kind_and_qualifier() -> None:
+    # "killed two civilians and wounded at least nine others"
+    first = _claim_at("wire_kharkiv_belgorod", 0)
+    assert _figures(first) == [("killed", 2, "exact"), ("wounded", 9, "at_least")]
+    # "killing one man and injuring four people"
+    second = _claim_at("wire_kharkiv_belgorod", 1)
+    assert _figures(second) == [("killed", 1, "exact"), ("wounded", 4, "exact")]
+    # Ukrainian: a collective numeral, then a second figure with its own verb.
+    ova = _claim_at("uk_kharkiv_ova", 0)
+    assert _figures(ova) == [("killed", 2, "exact"), ("wounded", 7, "at_least")]
+    # Russian: "погибли два ..., еще около десяти человек получили ранения".
+    gov = _claim_at("ru_belgorod_mod", 1)
+    assert _figures(gov) == [("killed", 2, "exact"), ("wounded", 10, "about")]
+
+
+def test_regional_authorities_take_the_side_of_their_region() -> None:
+    wire = {c.sentence: c for c in _extract("wire_kharkiv_belgorod")[1].claims}
+    assert wire[0].side == "ukraine"  # "regional governor" with Vovchansk in the sentence
+    assert wire[1].side == "russia"  # "Belgorod Governor"
+    assert _claim_at("ru_belgorod_mod", 1).side == "russia"  # "Губернатор Белгородской области"
+    assert _claim_at("uk_kharkiv_ova", 0).side == "ukraine"  # "обласній військовій адміністрації"
+    assert _claim_at("uk_kharkiv_ova", 1).side == "ukraine"  # "За даними ОВА"
+
+
+def test_claimants_in_oblique_cases_and_impersonal_statements() -> None:
+    staff = _claim_at("uk_kharkiv_ova", 2)  # "У Генеральному штабі ЗСУ заявили, що ..."
+    assert ("штаб" in staff.claimant, staff.side) == (True, "ukraine")
+    assert _figures(staff) == [("killed", 50, "more_than")]
+    spokesman = _claim_at("uk_kharkiv_ova", 3)  # "Речник Генштабу ..."
+    assert spokesman.side == "ukraine"
+    assert _figures(spokesman) == [("wounded", 20, "about")]
+    mod = _claim_at("uk_kharkiv_ova", 4)  # "Міноборони РФ ці дані не коментувало."
+    assert (mod.side, mod.response["kind"]) == ("russia", "no_comment")
+    # Inverted Russian speech: "..., заявили в Минобороны" names the ministry, not the troops.
+    captured = _claim_at("ru_belgorod_mod", 2)
+    assert (captured.claimant, captured.side) == ("Минобороны", "russia")
+    assert _figures(captured) == [("captured", 40, "more_than")]
+    assert [p.mention for p in captured.places] == ["Волчанском"]
+
+
+def test_russian_report_qualifiers_and_genitive_plural_place() -> None:
+    mod = _claim_at("ru_belgorod_mod", 0)
+    assert (mod.claimant, mod.side) == ("Минобороны России", "russia")
+    assert _figures(mod) == [("killed", 120, "at_least")]
+    lyptsi = _place("ru_belgorod_mod", "Липцов")
+    assert (lyptsi.query, lyptsi.status) == ("Липцы", "resolved")
+    assert lyptsi.result.place.admin1 == "Kharkiv Oblast"
+
+
+def test_held_out_wire_places_resolve_in_the_border_regions() -> None:
+    for mention, admin1 in [
+        ("Vovchansk", "Kharkiv Oblast"),
+        ("Shebekino", "Belgorod Oblast"),
+        ("Kupiansk", "Kharkiv Oblast"),  # not the namesake in Russia: "Russia's" is an actor
+        ("Lyptsi", "Kharkiv Oblast"),
+    ]:
+        place = _place("wire_kharkiv_belgorod", mention)
+        assert place.status == "resolved", (mention, place.result.reason)
+        assert place.result.place.admin1 == admin1, mention
+    staff = _claim_at("wire_kharkiv_belgorod", 3)
+    assert (staff.claimant, staff.side) == ("Ukraine's General Staff", "ukraine")
+    assert staff.response["kind"] == "did_not_reply"
+    assert _claim_at("wire_kharkiv_belgorod", 0).to_record()["event_start"] == "2025-05-20"
+
+
+def test_region_named_only_through_its_authority_sets_the_article_region() -> None:
+    # No "Харківська область" is written: the OVA's adjective places the villages.
+    for mention, query in [
+        ("Вовчанська", "Вовчанськ"),
+        ("Козачу Лопань", "Козача Лопань"),
+        ("Липці", "Липці"),
+    ]:
+        place = _place("uk_kharkiv_ova", mention)
+        assert (place.query, place.status) == (query, "resolved"), place.result.reason
+        assert place.result.place.admin1 == "Kharkiv Oblast"

@@ -409,8 +409,8 @@ def extract_article(
     dateline = _find_dateline(text)
     ref, basis, notes = _reference_date(published, dateline)
     areas = [a for a in gc.find_areas(text) if _area_ok(text, a)]
-    mentions = _find_places(text, sentences, areas, gc)
-    claims = _find_claims(text, sentences, mentions, ref, basis, outlet, published or ref)
+    mentions = _find_places(text, sentences, areas, gc, _authority_regions(text, gc))
+    claims = _find_claims(text, sentences, mentions, ref, basis, outlet, published or ref, gc)
     if ref is None and any(d.date is None for c in claims for d in c.dates):
         notes.append("some relative dates were left unresolved: give the publication date")
     return Extraction(tuple(mentions), tuple(claims), ref, basis, dateline, tuple(notes))
@@ -661,8 +661,9 @@ def _find_places(
     sentences: Sequence[tuple[int, int]],
     areas: Sequence[AreaMention],
     gc: Geocoder,
+    implied: Sequence[str] = (),
 ) -> list[PlaceMention]:
-    theatre = _theatre(areas)
+    theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
     cands: list[_Cand] = []
     taken: list[tuple[int, int]] = []
     for a in areas:
@@ -695,6 +696,29 @@ def _find_places(
                 prev = cand
     cands.sort(key=lambda c: c.start)
     return _resolve(cands, sentences, text, theatre, gc)
+
+
+_AUTHORITY_REGION = re.compile(
+    r"([A-ZА-ЯЁІЇЄ][\w’'-]{3,})\s+(?:обласн\w*|областн\w*|ОВА|ОДА|governor|"
+    r"regional (?:military )?administration)",
+)
+
+
+def _authority_regions(text: str, gc: Geocoder) -> list[str]:
+    """Return regions named only through their authority, as area queries.
+
+    "Харківській обласній військовій адміністрації", "Харківська ОВА", "Belgorod
+    governor" place the article in a region although no "... область" is written.
+    """
+    out: list[str] = []
+    for m in _AUTHORITY_REGION.finditer(text):
+        for form in _lookup_forms(m.group(1)):
+            query = f"{form} область"
+            found = [a for a in gc.find_areas(query) if a.level == "admin1"]
+            if found:
+                out.append(query)
+                break
+    return list(dict.fromkeys(out))
 
 
 def _theatre(areas: Sequence[AreaMention]) -> str | None:
@@ -770,6 +794,8 @@ _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ой", ("а", "ая")),
     ("ою", ("а",)),
     ("ом", ("", "о")),
+    ("ов", ("ы", "и", "")),
+    ("ів", ("и", "і", "")),
     ("ем", ("ь", "е")),
     ("ей", ("а", "ь", "я")),
     ("ы", ("а",)),
@@ -929,6 +955,21 @@ def _near_match(gc: Geocoder, name: str) -> bool:
     return r.place is not None or bool(r.alternatives)
 
 
+def _names_actor(text: str, c: _Cand) -> bool:
+    """Return True when an area names who speaks, not where ("Russia's Defence Ministry").
+
+    Such an area ("Минобороны России" too) must not steer where the sentence's
+    villages are resolved.
+    """
+    after = text[c.end : c.end + 40]
+    before = text[max(0, c.start - 30) : c.start]
+    owner = re.match(r"[’']s((?:\s+[A-Z][\w-]*){1,3})", after)
+    if owner and _ORG_NOUNS.search(owner.group(1)):
+        return True
+    prev = re.search(r"([\w-]+)\s+$", before)
+    return bool(prev and _ORG_NOUNS.match(prev.group(1)))
+
+
 def _prominent(hit: Any) -> bool:
     p = hit.place
     if not p.ok:
@@ -966,7 +1007,7 @@ def _resolve(
     for c in cands:
         by_sentence.setdefault(c.sentence, []).append(c)
     for s_idx, group in sorted(by_sentence.items()):
-        sentence_areas = [c.query for c in group if c.area]
+        sentence_areas = [c.query for c in group if c.area and not _names_actor(text, c)]
         chosen: dict[int, tuple[GeocodeResult, str | None]] = {}
         for i, c in enumerate(group):
             if c.area:
@@ -1074,6 +1115,11 @@ _EVENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_EVENT_AFTER = re.compile(
+    r"\s+(?:killed|wounded|injured|hit|struck|загинул|загинув|погиб|ранен|поранен)",
+    re.IGNORECASE,
+)
+
 
 def _find_dates(
     text: str, start: int, end: int, ref: dt.date | None, basis: str
@@ -1162,6 +1208,8 @@ def _date_role(text: str, s_start: int, d: DateMention) -> DateMention:
         return replace(d, role="event_end")
     if d.end_date is not None or _EVENT_WORDS.search(before):
         return replace(d, role="event")
+    if _EVENT_AFTER.match(text, d.end):
+        return replace(d, role="event")  # "shelling ... on Tuesday killed two"
     return d
 
 
@@ -1235,6 +1283,15 @@ _CYR_NUMBERS = {
     "пятьдесят": 50, "сто": 100, "дві": 2, "троє": 3, "чотири": 4,
     "пʼять": 5, "п'ять": 5, "п’ять": 5, "шість": 6, "сім": 7, "вісім": 8, "дев'ять": 9,
     "двадцять": 20, "тридцять": 30,
+    # Ukrainian collectives and the oblique cases both languages use after prepositions
+    # and qualifiers ("около десяти человек", "щонайменше трьох").
+    "одного": 1, "одной": 1, "однієї": 1, "двоє": 2, "двух": 2, "двох": 2,
+    "трех": 3, "трёх": 3, "трьох": 3, "четырех": 4, "четырёх": 4, "чотирьох": 4,
+    "п'ятеро": 5, "п’ятеро": 5, "пʼятеро": 5, "пяти": 5, "п'яти": 5, "п’яти": 5,
+    "шести": 6, "семи": 7, "восьми": 8, "дев’ять": 9, "девяти": 9,
+    "дев'яти": 9, "дев’яти": 9, "десяти": 10, "двадцати": 20,
+    "двадцяти": 20, "тридцати": 30, "тридцяти": 30, "сорока": 40, "пятидесяти": 50,
+    "п'ятдесят": 50, "п’ятдесят": 50, "одиннадцать": 11, "двенадцать": 12, "пятнадцать": 15,
 }  # fmt: skip
 _MULTIPLIERS = {
     "hundred": 100, "thousand": 1000, "million": 1_000_000, "тысяч": 1000, "тысячи": 1000,
@@ -1283,6 +1340,8 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
 _PEOPLE = re.compile(
     r"\b(soldiers?|troops|servicem[ae]n|service members|personnel|fighters|men|people|"
     r"civilians|mercenaries|militants|officers|residents|conscripts|marines|others|occupiers|"
+    r"m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|teenagers?|persons?|individuals|"
+    r"мужчин\w*|женщин\w*|дет(?:и|ей)|ребен\w*|ребён\w*|чоловік\w*|жін\w*|діт(?:и|ей)|дитин\w*|"
     r"оккупант\w*|"
     r"военнослужащ\w*|военн\w*|солдат\w*|бойц\w*|человек|мирн\w* жител\w*|жител\w*|наемник\w*|"
     r"боевик\w*|військов\w*|бійц\w*|бійців|солдатів|осіб|людей|цивільн\w*|окупант\w*)\b",
@@ -1386,7 +1445,14 @@ def _find_figures(
         before = _clause(seg[:fig_start], forward=False)
         if not _counts_people(after):
             continue  # "two tanks", "three armoured vehicles", "20 km"
-        kind = _choose_kind(_kind(after), _kind(before[-80:], backwards=True))
+        # Several figures in one clause ("killed two civilians and wounded at least nine
+        # others"): each number's kind is read up to the next number, falling back to the
+        # whole clause for a shared verb ("two soldiers and three civilians were killed").
+        nxt = next((n[0] for n in numbers if n[0] >= b), None)
+        own = after[: nxt - b] if nxt is not None else after
+        kind = _choose_kind(_kind(own), _kind(before[-80:], backwards=True))
+        if kind is None:
+            kind = _choose_kind(_kind(after), None)
         if kind is None:
             continue
         subject = _subject(after) or _subject(before[-60:])
@@ -1502,7 +1568,11 @@ def _kind(window: str, *, backwards: bool = False) -> tuple[int, str] | None:
     found = []
     for pat, kind in _KIND_WORDS:
         for m in re.finditer(pat, window, re.IGNORECASE):
-            dist = len(window) - m.end() if backwards else m.start()
+            # Count from the end of the word, so a stem ("загин" in "загинули") is as
+            # close to the number as a whole English verb ("killing").
+            tail = re.match(r"[\w’'-]+", window[m.end() :])
+            word_end = m.end() + (tail.end() if tail else 0)
+            dist = len(window) - word_end if backwards else m.start()
             found.append((dist, "killed_or_wounded" if kind == "both" else kind))
     return min(found) if found else None
 
@@ -1562,7 +1632,8 @@ _CYR_SAY = re.compile(
     re.IGNORECASE,
 )
 _RESPONSE_VERB = re.compile(
-    r"\b(?:(?:has|have|had|did)\s+not\s+(?:yet\s+)?(?:commented|replied|responded)|"
+    r"\b(?:(?:has|have|had|did)\s+not\s+(?:yet\s+|immediately\s+)?"
+    r"(?:commented|replied|responded|reply|respond|comment)|"
     r"declined|refused|directed|referred|redirected|denied|denies|rejected|dismissed)\b",
     re.IGNORECASE,
 )
@@ -1603,7 +1674,7 @@ _SIDES: tuple[tuple[str, str], ...] = (
     ("usa", r"pentagon|united states|\bUS\b|\bU\.S\.|white house|state department|washington|"
             r"США|пентагон"),
     ("ukraine", r"ukrain|\bGUR\b|\bHUR\b|kyiv|zelensky|\bЗСУ\b|\bВСУ\b|\bГУР\b|украин|україн|"
-                r"генштаб зсу|сил оборони"),
+                r"генштаб зсу|сил\w* оборони|військов\w* адміністрац|\bОВА\b|\bОДА\b|\bДСНС\b"),
     ("russia", r"russia|kremlin|moscow|peskov|\bRT\b|\bTASS\b|\bRIA\b|минобороны|министерств\w* "
                r"обороны|кремл|песков|росси|\bРФ\b|рос|ТАСС|РИА"),
 )  # fmt: skip
@@ -1665,7 +1736,10 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
     for m in _CYR_SAY.finditer(seg):
         if m.group(0).lower() == "говорится":
             return make("ведомство", m.start())  # "говорится в сообщении": the last claimant
-        subj = _subject_before(seg, m.start())
+        subj = _cyrillic_locative_subject(seg, m.start())
+        if subj is None and not re.search(r",\s*$", seg[: m.start()]):
+            # Not inverted speech ("..., заявили в Минобороны"): the subject comes first.
+            subj = _subject_before(seg, m.start())
         if subj is None:
             after = re.match(
                 r"\s+(?:в\s+|у\s+)?(?:сообщении\s+)?([^,.;:—]+?)(?=\s+(?:в|во|на|у)\s|[,.;:—]|$)",
@@ -1687,10 +1761,29 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
         return make(*subj)
     if _response(seg) is not None:
         # "В Генштабе ВСУ ... не комментировали": the first organisation-like name.
-        org = re.search(r"(?<!^)\b([A-ZА-ЯЁІЇЄ][\w’'-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w’'-]*)*)", seg)
+        runs = list(re.finditer(r"\b([A-ZА-ЯЁІЇЄ][\w’'-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w’'-]*)*)", seg))
+        # A sentence-initial word counts only when it names an organisation
+        # ("Міноборони РФ ці дані не коментувало").
+        org = next((m for m in runs if m.start() > 0 or _ORG_NOUNS.search(m.group(1))), None)
         if org:
             return make(org.group(1), org.start(1))
     return None
+
+
+def _cyrillic_locative_subject(seg: str, verb_start: int) -> tuple[str, int] | None:
+    """Return the body in "В Генштабе ВСУ заявили" / "У Генеральному штабі ЗСУ заявили".
+
+    An impersonal plural verb after "в/у + organisation" reports what the body said.
+    """
+    bounds = list(re.finditer(r"[;:“”\"«»()]|,\s|\s[—–]\s", seg[:verb_start]))
+    chunk_start = bounds[-1].end() if bounds else 0
+    m = re.match(r"\s*(?i:(?:а|и|і|та)\s+)?(?i:в|во|у)\s+(.+?)\s*$", seg[chunk_start:verb_start])
+    if m is None or len(m.group(1).split()) > 8:
+        return None
+    body = m.group(1)
+    if not (_ORG_NOUNS.search(body) or re.search(r"\b[А-ЯЁІЇЄ]{2,}\b", body)):
+        return None
+    return body, chunk_start + m.start(1)
 
 
 _ANAPHORS = frozenset(
@@ -1829,7 +1922,7 @@ _RESPONSES: tuple[tuple[str, str], ...] = (
     (r"(?:directed|referred|redirected|passed)\s+(?:a|the)\s+(?:request|question|query)",
      "referred"),
     (r"(?:has|have|had|did)\s+not\s+(?:yet\s+)?commented|declined to comment|refused to comment|"
-     r"no comment|не комментир|відмовил\w* коментувати", "no_comment"),
+     r"no comment|не (?:про)?комментир|не (?:про)?коментува|відмовил\w* коментувати", "no_comment"),
     (r"did not (?:immediately )?(?:reply|respond)|has not (?:yet )?responded|не ответил",
      "did_not_reply"),
     (r"\b(?:denied|denies|rejected|dismissed|опроверг|спростував)", "denied"),
@@ -1877,9 +1970,12 @@ def _find_claims(
     basis: str,
     outlet: str | None,
     published: dt.date | None,
+    gc: Geocoder,
 ) -> list[ClaimCandidate]:
+    ukrainian = _is_ukrainian(text)
     out: list[ClaimCandidate] = []
-    links: list[tuple[int, str | None, str]] = []  # (index, referenced side, link kind)
+    # (index, referenced side, link kind, figure kind the sentence names)
+    links: list[tuple[int, str | None, str, str | None]] = []
     last: _Claimant | None = None
     for s_idx, (s_start, s_end) in enumerate(sentences):
         sentence = text[s_start:s_end]
@@ -1900,6 +1996,9 @@ def _find_claims(
         )
         if not (figures or s_places or response or support or dispute):
             continue
+        if claimant.side == "other":
+            side = _implied_side(claimant.name, s_places, ukrainian, gc)
+            claimant = replace(claimant, side=side) if side else claimant
         if claimant.via != "none":
             last = claimant
         notes: list[str] = []
@@ -1916,7 +2015,9 @@ def _find_claims(
         if kind_link is not None:
             verb = dispute or support or _RESPONSE_VERB.search(sentence)
             rest = sentence[verb.end() :] if verb else sentence
-            links.append((len(out), _referenced_side(rest), kind_link))
+            # "declined to comment on the losses": the response names what it is about.
+            named = _kind(rest[:40]) if kind_link == "responds_to" else None
+            links.append((len(out), _referenced_side(rest), kind_link, named and named[1]))
         cid = f"s{s_idx + 1:02d}-{_slug(claimant)}"
         out.append(
             ClaimCandidate(
@@ -1947,6 +2048,60 @@ def _find_claims(
     return _link(out, links)
 
 
+_COUNTRY_SIDES = {"UA": "ukraine", "RU": "russia"}
+_REGIONAL_AUTHORITY = re.compile(
+    r"governor|administration|mayor|head of|губернатор|администрац|адміністрац|\bмэр|\bмер\b|"
+    r"глав[аы]\b|голов[аи]\b|\bОВА\b|\bОДА\b",
+    re.IGNORECASE,
+)
+_NATIONAL_BODY = re.compile(
+    r"генштаб|генеральн\w* штаб|міноборони|міністерств\w* оборони|командуван|розвідк|"
+    r"сил\w* оборони|прикордон",
+    re.IGNORECASE,
+)
+
+
+def _is_ukrainian(text: str) -> bool:
+    """Return True when the text is written in Ukrainian rather than Russian."""
+    return len(re.findall(r"[іїєґ]", text, re.IGNORECASE)) > len(
+        re.findall(r"[ыэъё]", text, re.IGNORECASE)
+    )
+
+
+def _implied_side(
+    name: str, places: Sequence[PlaceMention], ukrainian: bool, gc: Geocoder
+) -> str | None:
+    """Return the side of a claimant its name does not state outright, or None.
+
+    A regional authority ("Belgorod Governor", "губернатор Курской области",
+    "Харківській обласній військовій адміністрації") speaks for the country its region
+    is in: the region comes from the gazetteer, or else from the places of the sentence.
+    An unqualified national body in a Ukrainian text ("Генштабу", "Міноборони") is
+    Ukraine's own.
+    """
+    if _REGIONAL_AUTHORITY.search(name):
+        countries: set[str] = set()
+        for w in re.findall(r"\b[A-ZА-ЯЁІЇЄ][\w’'-]{3,}", name):
+            for form in _lookup_forms(w):
+                areas = gc.find_areas(f"{form} область")
+                countries |= {p.country_code for a in areas for p in a.places}
+                if countries:
+                    break
+        if not countries:
+            countries = {
+                p.result.place.country_code
+                for p in places
+                if p.status == "resolved" and p.result.place is not None
+            }
+        if len(countries) == 1:
+            side = _COUNTRY_SIDES.get(countries.pop())
+            if side:
+                return side
+    if ukrainian and _NATIONAL_BODY.search(name):
+        return "ukraine"
+    return None
+
+
 def _referenced_side(rest: str) -> str | None:
     m = re.search(r"([\w’' -]{0,40}?)\s*(?:claim|account|report|figures|statement)", rest)
     if m:
@@ -1956,11 +2111,11 @@ def _referenced_side(rest: str) -> str | None:
 
 
 def _link(
-    claims: list[ClaimCandidate], links: Sequence[tuple[int, str | None, str]]
+    claims: list[ClaimCandidate], links: Sequence[tuple[int, str | None, str, str | None]]
 ) -> list[ClaimCandidate]:
     numeric = [i for i, c in enumerate(claims) if any(f.value is not None for f in c.figures)]
     updates: dict[int, dict[str, tuple[str, ...]]] = {}
-    for i, side, kind in links:
+    for i, side, kind, figure_kind in links:
         me = claims[i]
         if side is None:
             earlier = [
@@ -1982,6 +2137,9 @@ def _link(
                 if all(claims[k].side == side for k in range(run[-1] + 1, j + 1)):
                     run.append(j)
             targets = run
+        # Of that side's claims, the ones about what the response names, if any.
+        about = [j for j in targets if any(f.kind == figure_kind for f in claims[j].figures)]
+        targets = about or targets
         if targets:
             updates.setdefault(i, {})[kind] = tuple(claims[j].id for j in targets)
     out = [replace(c, **updates.get(i, {})) for i, c in enumerate(claims)]  # type: ignore[arg-type]
