@@ -305,6 +305,18 @@ _I_CLASS = re.compile(r"[oiye]")
 _FINAL_VOWELS = re.compile(r"[aiu]+$")
 
 
+def _merged_words(key: str) -> list[str]:
+    """Split a key into words with the consonant groups of :data:`_SKELETON_RULES` merged."""
+    if has_cyrillic(key):
+        key = fold(romanize(key)[0])
+    words = []
+    for word in key.split():
+        for old, new in _SKELETON_RULES:
+            word = word.replace(old, new)
+        words.append(word)
+    return words
+
+
 @lru_cache(maxsize=65536)
 def vowel_key(key: str) -> str:
     """Return a key that keeps vowels only as the classes Russian/Ukrainian forms preserve.
@@ -323,13 +335,8 @@ def vowel_key(key: str) -> str:
     >>> vowel_key("kurilovka") == vowel_key("karlovka")
     False
     """
-    if has_cyrillic(key):
-        key = fold(romanize(key)[0])
     out = []
-    for word in key.split():
-        w = word
-        for old, new in _SKELETON_RULES:
-            w = w.replace(old, new)
+    for w in _merged_words(key):
         for pattern, repl in _IOTATED:
             w = pattern.sub(repl, w)
         w = _REPEATS.sub(r"\1", _I_CLASS.sub("i", w))
@@ -362,13 +369,8 @@ def skeleton(key: str) -> str:
     >>> skeleton("")
     ''
     """
-    if has_cyrillic(key):
-        key = fold(romanize(key)[0])
     out = []
-    for word in key.split():
-        w = word
-        for old, new in _SKELETON_RULES:
-            w = w.replace(old, new)
+    for w in _merged_words(key):
         if not w:
             continue
         head, tail = w[0], _VOWELS.sub("", w[1:])
