@@ -38,7 +38,7 @@ test: lint typecheck pytest
 
 ## Rebuild the shipped gazetteer and boundaries from geo/ (reproducible).
 gazetteer: $(VENV)/.installed
-	$(PY) scripts/build_gazetteer.py
+	$(PY) scripts/build_gazetteer.py --report geo/build_report.json
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_geocode.py

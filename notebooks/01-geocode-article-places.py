@@ -26,9 +26,10 @@
 # 3. Which names could **not** be placed, and why?
 # 4. How far apart are the villages, and how far from the Russia–Ukraine border?
 #
-# Everything below runs offline: the gazetteer and the boundaries ship with
-# `geokursk`. The notebook only calls the package; nothing is hard-coded
-# about particular places.
+# Everything below runs offline: the gazetteer layers and the boundaries ship
+# with `geokursk` (the first use stacks the layers into a local cache, about a
+# minute). The notebook only calls the package; nothing is hard-coded about
+# particular places.
 
 # %%
 import datetime as dt
@@ -109,16 +110,42 @@ villages = places[places["precision"] == "near_settlement"]
 villages[["mention", "relation", "status", "name", "admin2", "score", "reason", "evidence"]]
 
 # %% [markdown]
+# ### Where each point comes from, and which sources agree
+#
+# The gazetteer is a stack of layers, each from sources of one licence: the
+# Russian settlement register (Rosstat points), Ukrainian localities (Who's On
+# First / GeoNames with the official KATOTTG names), GeoNames postal codes and
+# cities, and a few points copied from Wikipedia infoboxes. Rows of different
+# layers that are the same village are merged into one place; the point comes
+# from the most trusted source (Wikipedia, then a register point confirmed by
+# a second source, then a single register point, then postal codes), and every
+# other source's point stays listed with its distance. `chosen` marks the
+# point used; `km` is how far each source is from it.
+
+# %%
+sources = analysis.sources_frame(p.result for p in extraction.places)
+sources[sources["query"].isin(villages["query"])][
+    ["query", "layer", "source", "id", "quality", "chosen", "km"]
+].round(2)
+
+# %% [markdown]
+# A village that only one source knows has a single row: its point is that
+# source's, unconfirmed. How many sources back each village:
+
+# %%
+backing = sources[sources["query"].isin(villages["query"])].groupby("query")
+backing.agg(sources=("layer", "nunique"), farthest_km=("km", "max")).round(2)
+
+# %% [markdown]
 # ### The homonyms that lost
 #
 # Village names repeat across Russia and Ukraine. For every village mention,
 # the candidates the geocoder rejected, best first, with the reason each lost
-# and its distance from the chosen place. Two kinds of loser appear:
-#
-# * the same village from an older source, a few hundred metres away, flagged
-#   `superseded` by the gazetteer build (never returned as an answer);
-# * namesakes and near-spellings elsewhere in Russia and Ukraine, outside the
-#   context region (`km_from_answer` shows how far off a wrong pick would be).
+# and its distance from the chosen place: namesakes and near-spellings
+# elsewhere in Russia and Ukraine, outside the context region
+# (`km_from_answer` shows how far off a wrong pick would be), and rows whose
+# own point is flagged by the build (a postal point outside its region, a
+# point shared by several villages), which are never returned as answers.
 
 # %%
 alternatives = analysis.alternatives_frame(p.result for p in extraction.places)
@@ -136,7 +163,7 @@ analysis.geocode_table(villages[["mention"]], name="mention")[["mention", "statu
 
 # %% [markdown]
 # Where those namesakes are: the chosen villages (red) and every rejected
-# candidate (grey) that is not the same village from another source.
+# candidate (grey) more than 5 km from the answer.
 
 # %%
 countries = countries_frame()
@@ -151,10 +178,12 @@ ax.set_axis_off()
 # %% [markdown]
 # ## 3. What could not be placed
 #
-# Not found is a result, not an error: the row stays, without coordinates,
-# with the reason. The shipped gazetteer knows places of this name only
-# outside the Kursk region (listed in the alternatives above), so none is
-# accepted. A bigger gazetteer (see notebook 03) may know it.
+# Not found is a result, not an error: a mention that cannot be placed stays
+# in the frame, without coordinates, with the reason (for instance: every
+# place of that name lies outside the region the article names). Before the
+# settlement registers were stacked in, Kurilovka was such a row: postal
+# codes list only villages with a post office. An empty table means every
+# mention of this article was placed.
 
 # %%
 places[places["status"] != "resolved"][["mention", "relation", "status", "context", "reason"]]

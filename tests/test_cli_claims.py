@@ -100,7 +100,8 @@ def test_claims_json_gur_record(capsys: pytest.CaptureFixture[str]) -> None:
     assert {p["status"] for p in gur["places"]} == {"resolved"}
     assert all(50.5 < p["lat"] < 52.5 and 34.0 < p["lon"] < 37.0 for p in gur["places"])
     (kurilovka,) = by_id["gur-dprk-missing"]["places"]
-    assert (kurilovka["status"], kurilovka["lat"], kurilovka["lon"]) == ("unresolved", None, None)
+    assert kurilovka["status"] == "resolved"
+    assert (round(kurilovka["lat"], 2), round(kurilovka["lon"], 2)) == (51.14, 35.27)
     assert by_id["pentagon-dprk-casualties"]["corroborates"] == ["gur-dprk-losses"]
     assert by_id["kremlin-referral"]["responds_to"] == ["gur-dprk-losses"]
     assert by_id["kremlin-referral"]["response"]["kind"] == "referred"
@@ -146,7 +147,7 @@ def test_text_output_lists_claims_and_validity(capsys: pytest.CaptureFixture[str
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == len(claims_mod.load_claims())
-    assert lines[1].startswith("gur-dprk-missing\tukraine\t2024-12-16\tKurilovka (unresolved)")
+    assert lines[1].startswith("gur-dprk-missing\tukraine\t2024-12-16\tKurilovka (resolved)")
     assert "valid claims in embedded dataset" in err
 
 

@@ -66,7 +66,7 @@ def test_extract_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         assert text[p["start"] : p["end"]] == p["mention"]
         assert (p["lat"] is None) == (p["status"] != "resolved")
     kurilovka = next(p for p in data["places"] if p["mention"] == "Kurilovka")
-    assert (kurilovka["status"], kurilovka["lat"]) == ("unresolved", None)
+    assert kurilovka["status"] == "resolved" and round(kurilovka["lat"], 2) == 51.14
     for c in data["claims"]:
         assert CLAIM_KEYS <= set(c)
         assert all(FIGURE_KEYS <= set(f) for f in c["figures"])
@@ -102,7 +102,7 @@ def test_extract_table_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--published", "2025-03-03", str(ARTICLES / "wire_sumy_border.txt"))
     assert code == 0
     assert "place mentions" in out and "claim candidates" in out
-    assert "Novenke\tnear\tunresolved" in out
+    assert "Novenke\tnear\tresolved\tNovenke (UA / Sumy Oblast" in out
     assert not out.lstrip().startswith("{")
 
 

@@ -44,9 +44,12 @@ def test_geocode_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         assert d["status"] in ("resolved", "ambiguous", "unresolved")
         for a in d["alternatives"]:  # type: ignore[attr-defined]
             assert ALT_REQUIRED <= set(a)
-    assert [d["status"] for d in data] == ["resolved"] * 3 + ["unresolved"]
-    assert data[3]["lat"] is None and data[3]["lon"] is None and data[3]["alternatives"]
+    assert [d["status"] for d in data] == ["resolved"] * 4
+    assert {d["admin2"] for d in data} == {"Sudzhansky District"}
     assert data[0]["admin1"] == "Kursk Oblast" and isinstance(data[0]["lat"], float)
+    (elsewhere,) = run_json(capsys, "geocode", "--context", "Stavropol Krai", "--json", "Plekhovo")
+    assert elsewhere["status"] == "unresolved" and elsewhere["lat"] is None
+    assert elsewhere["alternatives"]
 
 
 def test_names_in_one_call_are_resolved_together(capsys: pytest.CaptureFixture[str]) -> None:

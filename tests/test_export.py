@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-import geokursk.export as export_mod
+import geokursk.atomic as atomic_mod
 from geokursk.errors import ExportError
 from geokursk.export import (
     GPKG_TIMESTAMP,
@@ -174,7 +174,7 @@ def test_failed_text_write_leaves_no_partial_file(
         assert Path(src).read_text(encoding="utf-8") == "{}"  # written, not yet moved
         raise OSError("rename failed")
 
-    monkeypatch.setattr(export_mod.os, "replace", failing_replace)
+    monkeypatch.setattr(atomic_mod.os, "replace", failing_replace)
     with pytest.raises(ExportError, match="rename failed") as info:
         write_text_atomic("{}", target)
     assert isinstance(info.value, OSError)

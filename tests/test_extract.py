@@ -133,13 +133,14 @@ def test_seed_finds_the_villages_with_exact_spans_and_statuses() -> None:
         ("Plekhovo", "resolved"),
         ("Vorobzha", "resolved"),
         ("Martynovka", "resolved"),
-        ("Kurilovka", "unresolved"),
+        ("Kurilovka", "resolved"),
     ]:
         p = villages[name]
         assert (p.start, p.end) == (text.index(name), text.index(name) + len(name))
         assert p.status == status
     assert villages["Plekhovo"].result.place.admin1 == "Kursk Oblast"
     assert villages["Kurilovka"].relation == "in the area of"
+    assert villages["Kurilovka"].result.place.admin2 == "Sudzhansky District"
     assert {p.relation for n, p in villages.items() if n != "Kurilovka"} == {"near"}
 
 
@@ -221,8 +222,7 @@ def test_seed_other_figures() -> None:
 
 def test_retelling_places_and_event_dates() -> None:
     places = dict(_places("retelling"))
-    assert places["Kurilovka"] == "unresolved"
-    assert {places[v] for v in ["Plekhovo", "Vorobzha", "Martynovka"]} == {"resolved"}
+    assert {places[v] for v in ["Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"]} == {"resolved"}
     assert "Part" not in places  # sentence-initial ordinary word that is also an alt name
     gur = _claim("retelling", "GUR").to_record()
     assert (gur["claim_date"], gur["event_start"], gur["event_end"]) == (
@@ -263,7 +263,7 @@ WIRE_PLACES = [
     ("Myropillia", "resolved"),
     ("Khotin", "resolved"),
     ("Sumy", "resolved"),
-    ("Novenke", "unresolved"),
+    ("Novenke", "resolved"),
     ("Russia", "resolved"),
     ("Tyotkino", "resolved"),
     ("Glushkovo", "resolved"),
@@ -288,12 +288,13 @@ def test_wire_article_resolves_each_village_in_its_own_region() -> None:
         "Tyotkino": "Kursk Oblast",
         "Sudzha": "Kursk Oblast",
         "Shebekino": "Belgorod Oblast",
+        "Novenke": "Sumy Oblast",
     }
     for mention, admin1 in regions.items():
         assert _place("wire_sumy_border", mention).result.place.admin1 == admin1
     novenke = _place("wire_sumy_border", "Novenke")
     assert novenke.relation == "near"
-    assert "no candidate inside the context area" in novenke.result.reason
+    assert novenke.result.place.admin2 == "Sumsky Raion"  # KATOTTG raion of the WOF point
 
 
 def test_wire_article_claims() -> None:
@@ -319,7 +320,8 @@ def test_russian_article_inflected_names_resolve_by_dictionary_form() -> None:
     assert forms["Мартыновки"] == ("Мартыновка", "resolved", "near")  # "у Мартыновки"
     assert forms["Воробжи"] == ("Воробжа", "resolved", "near")
     assert forms["Суджей"] == ("Суджа", "resolved", "near")  # "под Суджей"
-    assert forms["Зелёный Шлях"] == ("Зелёный Шлях", "unresolved", "in the area of")
+    assert forms["Зелёный Шлях"] == ("Зелёный Шлях", "resolved", "in the area of")
+    assert _place("mod_ru", "Зелёный Шлях").result.place.admin2 == "Sudzhansky District"
     assert _place("mod_ru", "Плёхово").result.place.admin2 == "Sudzhansky District"
     assert "того" not in forms  # "кроме того" is not Togo
 
@@ -391,11 +393,11 @@ def test_relative_dates_stay_unresolved_without_any_date() -> None:
 
 def test_unknown_name_after_a_strong_pattern_is_reported_unresolved() -> None:
     ex = extract_article(
-        "Officials said some 30 soldiers were killed near the village of Zeleny Shlyakh.",
+        "Officials said some 30 soldiers were killed near the village of Qwertyzovka.",
         geocoder=_geocoder(),
     )
     assert [(p.mention, p.status, p.relation) for p in ex.places] == [
-        ("Zeleny Shlyakh", "unresolved", "near")
+        ("Qwertyzovka", "unresolved", "near")
     ]
     assert _figures(ex.claims[0]) == [("killed", 30, "about")]
 

@@ -33,17 +33,19 @@ def test_article_villages_resolve_in_sudzhansky_district(gc: Geocoder) -> None:
         assert haversine_km(r.lat or 0, r.lon or 0, lat, lon) < 3.0
 
 
-def test_kurilovka_is_unresolved_with_homonyms_as_alternatives(gc: Geocoder) -> None:
+def test_kurilovka_resolves_from_the_register_with_homonyms_as_alternatives(
+    gc: Geocoder,
+) -> None:
     r = gc.geocode_many(
         ["Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"], context="Kursk region"
     )[3]
-    assert r.status == "unresolved"
-    assert r.lat is None and r.lon is None
-    admin1s = {a.place.admin1 for a in r.alternatives}
-    assert not [a for a in r.alternatives if a.place.ok and a.place.admin1 == "Kursk Oblast"]
-    assert any("Lipetsk" in (a or "") for a in admin1s)
-    assert all("outside context" in a.reason or not a.place.ok for a in r.alternatives)
-    assert "context" in r.reason
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin2 == "Sudzhansky District" and r.place.layer == "ru-register"
+    assert haversine_km(r.place.lat, r.place.lon, 51.1442, 35.2700) < 0.1
+    assert "point from ru-register (rosstat)" in r.reason
+    # namesakes elsewhere lost because they lie outside the context region
+    far = [a for a in r.alternatives if a.place.ok]
+    assert far and all("outside context" in a.reason for a in far)
 
 
 @pytest.mark.parametrize("context", ["Stavropol Krai", "Sumy Oblast"])
@@ -146,7 +148,7 @@ def test_result_dict_follows_cli_contract(gc: Geocoder) -> None:
         "alternatives",
     ):
         assert key in d
-    u = gc.geocode("Kurilovka", context="Kursk region").to_dict()
+    u = gc.geocode("Plekhovo", context="Stavropol Krai").to_dict()
     assert u["lat"] is None and u["name"] is None
     assert all({"name", "lat", "lon", "admin1", "score"} <= set(a) for a in u["alternatives"])
 
@@ -167,13 +169,13 @@ def test_frame_keeps_order_and_unresolved_rows() -> None:
     gdf = geocode_frame(names, context="Kursk region")
     assert gdf.crs.to_epsg() == 4326
     assert list(gdf["query"]) == names
-    assert list(gdf["status"]) == ["unresolved", "resolved", "unresolved", "resolved"]
-    assert gdf.geometry.iloc[0] is None and math.isnan(gdf["lat"].iloc[0])
+    assert list(gdf["status"]) == ["resolved", "resolved", "unresolved", "resolved"]
+    assert gdf.geometry.iloc[2] is None and math.isnan(gdf["lat"].iloc[2])
     assert gdf.geometry.iloc[1].x == pytest.approx(gdf["lon"].iloc[1])
 
 
 def test_module_level_geocode_uses_shared_instance() -> None:
-    assert geocode("Vorobzha", context="Kursk region").status == "resolved"
+    assert geocode("Vorobzha", context="Sudzha district, Kursk region").status == "resolved"
 
 
 @pytest.mark.parametrize(

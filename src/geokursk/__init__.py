@@ -20,6 +20,7 @@ from geokursk.errors import (
     GazetteerNotFoundError,
     GeokurskError,
     InvalidQueryError,
+    LayerError,
 )
 from geokursk.extract import (
     ClaimCandidate,
@@ -30,7 +31,7 @@ from geokursk.extract import (
     extract_article,
     read_article,
 )
-from geokursk.gazetteer import Gazetteer, Place, default_gazetteer_path
+from geokursk.gazetteer import Gazetteer, Place, SourcePoint, default_gazetteer_path
 from geokursk.geocode import (
     Alternative,
     AreaMention,
@@ -38,6 +39,15 @@ from geokursk.geocode import (
     GeocodeResult,
     default_geocoder,
     results_frame,
+)
+from geokursk.layers import (
+    Layer,
+    add_user_layer,
+    layer_from_file,
+    list_layers,
+    read_layer,
+    remove_user_layer,
+    user_layer_dir,
 )
 from geokursk.normalize import fold, latin_forms, romanize, skeleton
 
@@ -76,6 +86,7 @@ _LAZY: dict[str, str] = {
     "join_admin1": "geokursk.analysis",
     "local_metric_crs": "geokursk.analysis",
     "mentions_frame": "geokursk.analysis",
+    "sources_frame": "geokursk.analysis",
     "ArticleRef": "geokursk.batch",
     "BatchClusterError": "geokursk.batch",
     "BatchInputError": "geokursk.batch",
@@ -211,6 +222,8 @@ __all__ = [
     "Geocoder",
     "GeokurskError",
     "InvalidQueryError",
+    "Layer",
+    "LayerError",
     "LocationPrecision",
     "Place",
     "PlaceMention",
@@ -220,7 +233,9 @@ __all__ = [
     "ResponseKind",
     "Side",
     "Source",
+    "SourcePoint",
     "__version__",
+    "add_user_layer",
     "admin1_frame",
     "alternatives_frame",
     "batch_extract",
@@ -247,15 +262,21 @@ __all__ = [
     "geometry_for",
     "join_admin1",
     "latin_forms",
+    "layer_from_file",
+    "list_layers",
     "load_claims",
     "local_metric_crs",
     "mentions_frame",
     "raions_frame",
     "read_article",
+    "read_layer",
+    "remove_user_layer",
     "results_frame",
     "romanize",
     "save_map",
     "skeleton",
+    "sources_frame",
+    "user_layer_dir",
     "write_csv",
     "write_geojson",
     "write_gpkg",

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geokursk.errors import GeokurskError
+from geokursk.gazetteer import SourcePoint
 from geokursk.geocode import Geocoder, GeocodeResult, default_geocoder, haversine_km, results_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +45,7 @@ __all__ = [
     "join_admin1",
     "local_metric_crs",
     "mentions_frame",
+    "sources_frame",
 ]
 
 #: Largest distance (km) from the centre of the data to a corner of its
@@ -312,6 +314,76 @@ def alternatives_frame(results: GeocodeResult | Iterable[GeocodeResult]) -> gpd.
     for col in ("lat", "lon", "score", "km_from_answer"):
         df[col] = df[col].astype(float)
     df["rank"] = df["rank"].astype("int64")
+    # shapely points are (x=lon, y=lat)
+    geoms = [Point(row["lon"], row["lat"]) for row in rows]
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def sources_frame(results: GeocodeResult | Iterable[GeocodeResult]) -> gpd.GeoDataFrame:
+    """List where each source puts each resolved place, and which point was used.
+
+    A place of the stacked gazetteer merges the rows of every layer that
+    knows it (a register, postal codes, Wikipedia...); this frame shows them.
+
+    Parameters
+    ----------
+    results : GeocodeResult or iterable of GeocodeResult
+        Unresolved and ambiguous results contribute no rows.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, one row per (query, source point): ``query``, ``answer``
+        (Latin name), ``layer``, ``source``, ``id`` (the row in its layer),
+        ``quality`` (that row's own flags), ``chosen`` (the point the answer
+        uses), ``km`` (distance from that point), ``lat``, ``lon`` and
+        ``geometry``.  A place known to one source only has one row.
+
+    Examples
+    --------
+    >>> gc = Geocoder()
+    >>> src = sources_frame(gc.geocode("Guevo", context="Kursk region"))
+    >>> int(src["chosen"].sum())
+    1
+    >>> len(sources_frame([]))
+    0
+    """
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    if isinstance(results, GeocodeResult):
+        results = [results]
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str | None]] = set()
+    for r in results:
+        p = r.place
+        if r.status != "resolved" or p is None or (r.query, r.context) in seen:
+            continue
+        seen.add((r.query, r.context))
+        points = p.sources or (
+            SourcePoint(p.id, p.layer, p.source, p.lat, p.lon, p.quality, 0.0, True),
+        )
+        for s in points:
+            rows.append(
+                {
+                    "query": r.query,
+                    "answer": p.name_latin,
+                    "layer": s.layer,
+                    "source": s.source,
+                    "id": s.id,
+                    "quality": s.quality,
+                    "chosen": s.chosen,
+                    "km": s.km,
+                    "lat": s.lat,
+                    "lon": s.lon,
+                }
+            )
+    columns = ["query", "answer", "layer", "source", "id", "quality", "chosen", "km", "lat", "lon"]
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ("km", "lat", "lon"):
+        df[col] = df[col].astype(float)
+    df["chosen"] = df["chosen"].astype(bool)
     # shapely points are (x=lon, y=lat)
     geoms = [Point(row["lon"], row["lat"]) for row in rows]
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")

@@ -44,6 +44,7 @@ __all__ = [
     "iter_alternate_names",
     "iter_geonames",
     "iter_postal",
+    "postal_records",
 ]
 
 MAIN_COLUMNS = 19
@@ -76,6 +77,23 @@ class PlaceRecord:
     names: list[str] = field(default_factory=list)
     alt_names: list[str] = field(default_factory=list)
     gn_id: int | None = None
+    #: Names the place had before a renaming (indexed as ``former``: they never beat the
+    #: current name of another place that fits the context).
+    former_names: list[str] = field(default_factory=list)
+    #: Raw district name (any script); its stem is derived when the gazetteer is stacked.
+    district: str = ""
+    #: For areas: ``country``, ``admin1`` or ``admin2``, and the names recognised in text.
+    area_level: str = ""
+    area_names: list[str] = field(default_factory=list)
+    #: Colloquial whole-word names of an area (Донеччина), matched in any case.
+    area_aliases: list[str] = field(default_factory=list)
+    #: Hard quality flags are in ``quality``; the layer and source points of a stacked place.
+    layer: str = ""
+    points: str = ""
+    #: How authoritative the row's *name* is (lower wins the display name of a merged
+    #: place): 1 official registers (KATOTTG, OKTMO), 2 Wikipedia, 3 GeoNames cities,
+    #: 5 names copied by aggregators, 6 postal codes.  User rows are 0.
+    name_rank: int = 5
 
 
 def _usable_alt(name: str) -> bool:
@@ -142,7 +160,8 @@ class GazetteerWriter:
                 country_code TEXT NOT NULL, admin1 TEXT, admin2 TEXT, lat REAL NOT NULL,
                 lon REAL NOT NULL, population INTEGER, source TEXT NOT NULL,
                 quality TEXT NOT NULL, provenance TEXT NOT NULL, admin1_code TEXT NOT NULL,
-                admin2_stem TEXT NOT NULL, gn_id INTEGER);
+                admin2_stem TEXT NOT NULL, layer TEXT NOT NULL, points TEXT NOT NULL,
+                gn_id INTEGER);
             CREATE TABLE names(key TEXT NOT NULL, skel TEXT NOT NULL, place INTEGER NOT NULL,
                 kind TEXT NOT NULL);
             CREATE TABLE areas(rowid INTEGER PRIMARY KEY, place INTEGER NOT NULL,
@@ -186,11 +205,14 @@ class GazetteerWriter:
                 rec.provenance,
                 rec.admin1_code,
                 rec.admin2_stem,
+                rec.layer,
+                rec.points,
                 rec.gn_id,
             )
         )
         seen: set[str] = set()
-        for kind, names in (("name", rec.names), ("alt", rec.alt_names)):
+        kinds = (("name", rec.names), ("alt", rec.alt_names), ("former", rec.former_names))
+        for kind, names in kinds:
             for nm in names:
                 for key in sorted(latin_forms(nm)):
                     if key not in seen:
@@ -221,7 +243,7 @@ class GazetteerWriter:
         """Write queued rows."""
         if self._places:
             self.conn.executemany(
-                "INSERT INTO places VALUES (" + ",".join("?" * 19) + ")", self._places
+                "INSERT INTO places VALUES (" + ",".join("?" * 21) + ")", self._places
             )
             self._places.clear()
         if self._names:
@@ -240,8 +262,10 @@ class GazetteerWriter:
             """
             CREATE TABLE names2(key TEXT NOT NULL, place INTEGER NOT NULL, skel TEXT NOT NULL,
                 rskel TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
-            INSERT INTO names2 SELECT key, place, skel, '', min(kind) FROM names
-                GROUP BY key, place ORDER BY key, place;
+            INSERT INTO names2 SELECT key, place, skel, '',
+                CASE min(CASE kind WHEN 'name' THEN 0 WHEN 'alt' THEN 1 ELSE 2 END)
+                    WHEN 0 THEN 'name' WHEN 1 THEN 'alt' ELSE 'former' END
+                FROM names GROUP BY key, place ORDER BY key, place;
             DROP TABLE names;
             ALTER TABLE names2 RENAME TO names;
             UPDATE names SET rskel = reverse_text(skel);
@@ -494,8 +518,11 @@ def iter_alternate_names(
 # --- user builds from GeoNames dumps -------------------------------------------
 
 
-def _postal_records(path: Path, progress: Callable[[int], None] | None) -> Iterator[PlaceRecord]:
+def postal_records(
+    path: str | Path, progress: Callable[[int], None] | None = None
+) -> Iterator[PlaceRecord]:
     """Group postal rows of one settlement (several codes, one point) into one place."""
+    path = Path(path)
     groups: dict[tuple[str, ...], list[list[str]]] = {}
     for _lineno, c in iter_postal(path, progress=progress):
         key: tuple[str, ...] = (c[0], c[2], c[3], c[5], c[9], c[10])
@@ -614,7 +641,7 @@ def build_gazetteer(
                             if rec.feature_code == "ADM1":
                                 admin_names[(rec.country_code, rec.admin1_code)] = rec.name_latin
                 elif fmt == "postal":
-                    for rec in _postal_records(p, tick):
+                    for rec in postal_records(p, tick):
                         w.add(rec)
             for p, fmt in formats:
                 if fmt != "alternatenames":

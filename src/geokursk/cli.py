@@ -27,6 +27,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_geocode(sub)
     _add_gazetteer(sub)
+    _add_layers(sub)
     _add_claims(sub)
     _add_extract(sub)
     _add_map(sub)
@@ -47,6 +48,13 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("names", nargs="+", metavar="NAME", help="place names (Latin or Cyrillic)")
     p.add_argument("--context", metavar="TEXT", help='free text, e.g. "Kursk region, Russia"')
     _gazetteer_option(p)
+    p.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a layer file stacked above all others for this call (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array (one object per NAME)")
     p.set_defaults(handler=_run_geocode)
 
@@ -65,7 +73,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
 
     from geokursk.geocode import Geocoder
 
-    gc = Geocoder(args.gazetteer)
+    gc = Geocoder(args.gazetteer, layers=args.layer or None)
     results = gc.geocode_many(args.names, context=args.context)
     if args.json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
@@ -124,7 +132,78 @@ def _run_gazetteer_info(args: argparse.Namespace) -> int:
     from geokursk.gazetteer import Gazetteer
 
     gaz = Gazetteer(args.gazetteer)
-    print(json.dumps({"path": str(gaz.path), **gaz.meta}, ensure_ascii=False, indent=2))
+    meta: dict[str, object] = {"path": str(gaz.path), **gaz.meta}
+    if gaz.layers:
+        meta["layers"] = gaz.layers
+    print(json.dumps(meta, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _add_layers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "layers",
+        help="list, add or remove gazetteer layers",
+        description="The gazetteer is a stack of layers. Your own layers (verified places from "
+        "a CSV, GeoJSON or GeoNames file) take priority over the shipped ones.",
+    )
+    lsub = p.add_subparsers(dest="layers_command", required=True)
+    ls = lsub.add_parser("list", help="print every layer (user layers first)")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(handler=_run_layers_list)
+    a = lsub.add_parser(
+        "add",
+        help="add a user layer from CSV, GeoJSON or a GeoNames dump",
+        description="CSV/GeoJSON columns: name, lat, lon (required); id, alt_names, "
+        "former_names (several separated by | or ;), name_ru, name_uk, admin1, admin2, "
+        "country (ISO alpha-2), feature_type (village, town, city, capital or a GeoNames "
+        "code), population, note. A bad row is an error naming file and line; nothing is added.",
+    )
+    a.add_argument("file", metavar="FILE")
+    a.add_argument("--name", help="layer name (default: the file name)")
+    a.add_argument("--licence", default="user-provided", help="licence of your data")
+    a.add_argument("--attribution", default="", help="credit line for your data")
+    a.add_argument("--replace", action="store_true", help="replace a layer of that name")
+    a.set_defaults(handler=_run_layers_add)
+    r = lsub.add_parser("remove", help="remove a user layer")
+    r.add_argument("name", metavar="NAME")
+    r.set_defaults(handler=_run_layers_remove)
+
+
+def _run_layers_list(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.layers import list_layers, user_layer_dir
+
+    layers = list_layers()
+    if args.json:
+        print(json.dumps([lay.to_dict() for lay in layers], ensure_ascii=False, indent=2))
+        return 0
+    print(f"# user layers live in {user_layer_dir()}; lower rank wins a place's point")
+    for lay in layers:
+        who = "user" if lay.user else "shipped"
+        print(f"{lay.name}\t{who}\trank {lay.point_rank}\t{lay.rows} rows\t{lay.licence}")
+    return 0
+
+
+def _run_layers_add(args: argparse.Namespace) -> int:
+    from geokursk.layers import add_user_layer
+
+    lay = add_user_layer(
+        args.file,
+        name=args.name,
+        licence=args.licence,
+        attribution=args.attribution,
+        replace=args.replace,
+    )
+    print(f"added layer {lay.name!r}: {lay.rows} places -> {lay.path}")
+    return 0
+
+
+def _run_layers_remove(args: argparse.Namespace) -> int:
+    from geokursk.layers import remove_user_layer
+
+    path = remove_user_layer(args.name)
+    print(f"removed layer {args.name!r} ({path})")
     return 0
 
 

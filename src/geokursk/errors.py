@@ -19,6 +19,7 @@ __all__ = [
     "GazetteerNotFoundError",
     "GeokurskError",
     "InvalidQueryError",
+    "LayerError",
 ]
 
 
@@ -57,6 +58,10 @@ class GazetteerFormatError(GazetteerError, ValueError):
         self.problem = problem
         where = f"{self.path}" + (f", line {line}" if line is not None else "")
         super().__init__(f"{where}: {problem}")
+
+
+class LayerError(GazetteerError, ValueError):
+    """A gazetteer layer cannot be added, found or removed (bad name, duplicate, unknown)."""
 
 
 class ClaimsValidationError(GeokurskError, ValueError):

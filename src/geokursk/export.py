@@ -21,11 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +32,8 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geokursk.atomic import write_atomic as _write_atomic
+from geokursk.atomic import write_text_atomic
 from geokursk.errors import ExportError
 
 __all__ = [
@@ -225,59 +222,6 @@ def write_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
     return _write_atomic(path, write)
-
-
-def write_text_atomic(text: str, path: str | Path) -> Path:
-    """Write UTF-8 text to ``path`` atomically (temporary file + :func:`os.replace`).
-
-    Parameters
-    ----------
-    text : str
-    path : str or Path
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    geokursk.errors.ExportError
-        If the folder does not exist or the write fails; the previous file,
-        if any, is left untouched and no temporary file remains.
-    """
-    data = text.encode("utf-8")
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
-    return _write_atomic(Path(path), write)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {str(path)!r}: folder {str(parent)!r} does not exist")
-    try:
-        with _temp_dir(parent) as tmp_dir:
-            tmp = tmp_dir / path.name  # keep the suffix: GDAL picks drivers by it
-            write(tmp)
-            os.replace(tmp, path)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"cannot write {str(path)!r}: {exc}") from exc
-    return path
-
-
-@contextmanager
-def _temp_dir(parent: Path) -> Iterator[Path]:
-    # A private folder next to the target: same file system for os.replace,
-    # and GDAL side files (-journal, -wal) are cleaned up with it.
-    tmp_dir = Path(tempfile.mkdtemp(prefix=".geokursk-export-", dir=parent))
-    try:
-        yield tmp_dir
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
 def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

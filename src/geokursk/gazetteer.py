@@ -24,13 +24,10 @@ Tables
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import lzma
+import json
+import math
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,18 +42,21 @@ __all__ = [
     "ENV_VAR",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "SOFT_FLAGS",
     "AreaName",
     "Gazetteer",
     "NameHit",
     "Place",
+    "SourcePoint",
     "cache_dir",
     "default_gazetteer_path",
+    "haversine_km",
 ]
 
 #: Environment variable naming a gazetteer file to use instead of the shipped one.
 ENV_VAR = "GEOKURSK_GAZETTEER"
 FORMAT_NAME = "geokursk-gazetteer"
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 #: Feature codes that denote an area rather than a point-like place.
 AREA_FEATURES = frozenset(
@@ -81,7 +81,56 @@ _PLACE_COLUMNS = (
     "provenance",
     "admin1_code",
     "admin2_stem",
+    "layer",
+    "points",
 )
+
+#: Quality flags that inform but do not block a confident answer: a point from a
+#: commercial geocoder (checked against the admin unit like every other point), and
+#: sources that put one place more than 3 km apart (the chosen point follows the rules
+#: in ``geo/README.md``; every point stays listed in :attr:`Place.sources`).
+SOFT_FLAGS = frozenset({"commercial-geocoder", "points-disagree"})
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two (lat, lon) points."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class SourcePoint:
+    """Where one source puts a place (a stacked place keeps every source's point).
+
+    Attributes
+    ----------
+    id : str
+        The row id in its layer.
+    layer : str
+        The layer it came from.
+    source : str
+        The source within the layer (``rosstat``, ``geonames-postal``...).
+    lat, lon : float
+        The source's point.
+    quality : str
+        The source row's own flags (``ok`` when none).
+    km : float
+        Distance from the point the place uses.
+    chosen : bool
+        True for the point the place uses.
+    """
+
+    id: str
+    layer: str
+    source: str
+    lat: float
+    lon: float
+    quality: str
+    km: float
+    chosen: bool
 
 
 @dataclass(frozen=True)
@@ -121,6 +170,11 @@ class Place:
         GeoNames-style admin-1 code (``RU.41``) or ``""``.
     admin2_stem : str
         Stem of the district name, used for context matching, or ``""``.
+    layer : str
+        The gazetteer layer whose point the place uses (``""`` for a single file).
+    sources : tuple of SourcePoint
+        Every source row merged into this place, with its point and its
+        distance from the point used (empty for a single-source place).
     """
 
     id: str
@@ -140,6 +194,13 @@ class Place:
     provenance: str
     admin1_code: str = ""
     admin2_stem: str = ""
+    layer: str = ""
+    sources: tuple[SourcePoint, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The build's quality flags (empty when the row is ``ok``)."""
+        return tuple(f for f in self.quality.split(",") if f and f != "ok")
 
     @property
     def is_area(self) -> bool:
@@ -148,8 +209,8 @@ class Place:
 
     @property
     def ok(self) -> bool:
-        """True when the build raised no quality flag on this row."""
-        return self.quality == "ok"
+        """True when no flag blocks a confident answer (see :data:`SOFT_FLAGS`)."""
+        return all(f in SOFT_FLAGS for f in self.flags)
 
     def admin_path(self) -> str:
         """Return ``"country / admin1 / admin2"`` for display."""
@@ -184,22 +245,27 @@ class AreaName:
 def default_gazetteer_path() -> Path:
     """Return the gazetteer used when none is given.
 
-    ``$GEOKURSK_GAZETTEER`` wins when set.  Otherwise the gazetteer shipped
-    inside the package: it ships xz-compressed (50 MB of SQLite pack to
-    about 10 MB) and is unpacked once into the user cache directory
-    (``$GEOKURSK_CACHE``, else ``$XDG_CACHE_HOME/geokursk`` or
-    ``~/.cache/geokursk``), under a name carrying its content hash so an
-    upgraded package never reads a stale copy.
+    ``$GEOKURSK_GAZETTEER`` wins when set (a file built with ``geokursk
+    gazetteer build``).  Otherwise the stack of the user's layers and the
+    layers shipped in the package (:func:`geokursk.layers.list_layers`),
+    merged once into a cache file under :func:`cache_dir` whose name carries
+    a digest of the layers and of the code that derives name keys (so an
+    upgrade never reads a stale cache).  The first use builds it (about a
+    minute); later starts open it at once.
     """
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
-    data = Path(str(resources.files("geokursk") / "data"))
-    plain = data / "gazetteer.sqlite"
-    packed = data / "gazetteer.sqlite.xz"
-    if not packed.is_file():
-        return plain
-    return _unpacked(packed)
+    from geokursk.layers import list_layers
+    from geokursk.stack import ensure_stack
+
+    layers = list_layers()
+    if not layers:
+        raise GazetteerNotFoundError(
+            Path(str(resources.files("geokursk") / "data" / "layers")),
+            "the package ships no gazetteer layers; reinstall geokursk or set $" + ENV_VAR,
+        )
+    return ensure_stack(layers, progress=True)
 
 
 def cache_dir() -> Path:
@@ -209,29 +275,6 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "geokursk"
-
-
-def _unpacked(packed: Path) -> Path:
-    # The content hash is stored beside the archive by the build script; reading
-    # 64 bytes keeps start-up fast (hashing 10 MB on every start would not).
-    digest_file = packed.with_suffix(".xz.sha256")
-    digest = digest_file.read_text(encoding="ascii").strip()[:16] if digest_file.is_file() else ""
-    if not digest:
-        digest = hashlib.sha256(packed.read_bytes()).hexdigest()[:16]
-    target = cache_dir() / f"gazetteer-{digest}.sqlite"
-    if target.is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, lzma.open(packed, "rb") as src:
-            shutil.copyfileobj(src, out, length=1 << 20)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
 
 
 class Gazetteer:
@@ -305,6 +348,12 @@ class Gazetteer:
     def __len__(self) -> int:
         return int(self.meta.get("places", "0"))
 
+    @property
+    def layers(self) -> list[dict[str, object]]:
+        """The layers this gazetteer was stacked from (name, licence, rows...), or []."""
+        text = self.meta.get("layers")
+        return list(json.loads(text)) if text else []
+
     # -- places ------------------------------------------------------------
 
     _SELECT = "SELECT rowid, " + ", ".join(_PLACE_COLUMNS) + " FROM places"
@@ -312,7 +361,9 @@ class Gazetteer:
     @staticmethod
     def _place(row: Sequence[object]) -> Place:
         vals = list(row[1:])
-        return Place(*vals)  # type: ignore[arg-type]
+        points = vals.pop()
+        sources = tuple(SourcePoint(**p) for p in json.loads(str(points))) if points else ()
+        return Place(*vals, sources)  # type: ignore[arg-type, call-arg]
 
     def place(self, place_id: str) -> Place | None:
         """Return the place with this id, or None."""

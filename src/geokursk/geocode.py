@@ -56,7 +56,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from rapidfuzz import fuzz, process
 
 from geokursk.errors import InvalidQueryError
-from geokursk.gazetteer import AreaName, Gazetteer, Place
+from geokursk.gazetteer import AreaName, Gazetteer, Place, haversine_km
+from geokursk.layers import Layer, list_layers, read_layer
 from geokursk.normalize import (
     fold,
     has_cyrillic,
@@ -67,6 +68,7 @@ from geokursk.normalize import (
     stems_compatible,
     vowel_key,
 )
+from geokursk.stack import ensure_stack
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -95,21 +97,15 @@ VARIANT_BASE = 85.0
 # An alternate name (GeoNames alternatenames) is weaker evidence than the main name:
 # such lists hold neighbours' and historical names (L'govskiy lists "Lgov").
 ALT_NAME_SCORE = 95.0
+# A former name (before a renaming) is weaker still, and never beats the current name of
+# another place that fits the context (see _decide).
+FORMER_NAME_SCORE = 92.0
 SAME_PLACE_KM = 5.0
 SAME_NAME_KM = 15.0
 PROMINENT_POPULATION = 50_000
 PROMINENCE_RATIO = 5.0
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two (lat, lon) points."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)
@@ -245,8 +241,13 @@ class Geocoder:
     gazetteer : str, Path or Gazetteer, optional
         A gazetteer file (see ``geokursk gazetteer build``) or an open
         :class:`~geokursk.gazetteer.Gazetteer`.  Defaults to
-        ``$GEOKURSK_GAZETTEER`` or the one shipped with the package.  It is
-        opened lazily, on the first query.
+        ``$GEOKURSK_GAZETTEER`` or the stack of the user's and the shipped
+        layers.  It is opened lazily, on the first query.
+    layers : sequence of path or Layer, optional
+        Layer files (see :mod:`geokursk.layers`; make one from a CSV with
+        :func:`geokursk.layers.layer_from_file`) stacked above every other
+        layer, first given first: their points and names win for the places
+        they hold.
 
     Examples
     --------
@@ -260,19 +261,37 @@ class Geocoder:
     'ambiguous'
     """
 
-    def __init__(self, gazetteer: str | Path | Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: str | Path | Gazetteer | None = None,
+        *,
+        layers: Sequence[str | Path | Layer] | None = None,
+    ) -> None:
+        if gazetteer is not None and layers:
+            raise InvalidQueryError(
+                "give either a gazetteer file or layers, not both: layers stack on the shipped "
+                "layers; to stack a GeoNames dump, add it as a layer (`geokursk layers add FILE`)"
+            )
         self._source = gazetteer
+        self._layers = [
+            lay if isinstance(lay, Layer) else read_layer(lay, user=True) for lay in layers or ()
+        ]
         self._gaz: Gazetteer | None = gazetteer if isinstance(gazetteer, Gazetteer) else None
         self._lock = threading.Lock()
 
     @property
     def gazetteer(self) -> Gazetteer:
-        """The open gazetteer (opened on first access)."""
+        """The open gazetteer (opened, and if needed stacked, on first access)."""
         if self._gaz is None:
             with self._lock:
                 if self._gaz is None:
-                    src = self._source if not isinstance(self._source, Gazetteer) else None
-                    self._gaz = Gazetteer(src)
+                    if self._layers:
+                        given = {lay.name for lay in self._layers}
+                        rest = [lay for lay in list_layers() if lay.name not in given]
+                        self._gaz = Gazetteer(ensure_stack([*self._layers, *rest], progress=True))
+                    else:
+                        src = self._source if not isinstance(self._source, Gazetteer) else None
+                        self._gaz = Gazetteer(src)
         return self._gaz
 
     def __repr__(self) -> str:
@@ -426,15 +445,19 @@ class Geocoder:
                 by_id[place.id] = _Cand(place, score, how, key, raw)
 
         for hit in gaz.by_keys(keys):
-            add(
-                hit.place,
-                100.0 if hit.kind == "name" else ALT_NAME_SCORE,
-                f"exact {hit.kind}",
-                hit.key,
-            )
+            score = {"name": 100.0, "alt": ALT_NAME_SCORE}.get(hit.kind, FORMER_NAME_SCORE)
+            how = "former name" if hit.kind == "former" else f"exact {hit.kind}"
+            add(hit.place, score, how, hit.key)
         if level is not None:
             for area in _area_matches(core, level, gaz.areas()):
                 add(area.place, 100.0, f"{level} name", area.stem)
+        else:
+            # Colloquial region names in any case (Донеччині, Курщина) and country names are
+            # areas by their whole name: an exact match, never a village spelled alike.
+            areas_found, area_level = _match_area(fold(_POSSESSIVE.sub("", name)), gaz.areas())
+            for place in areas_found:
+                how = "region word" if area_level == "admin1" else "country name"
+                by_id[place.id] = _Cand(place, 100.0, how, fold(name))
         skels = {skeleton(k) for k in keys}
         # Same consonant skeleton: the ratio's spread among such variants is noise
         # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and stays
@@ -680,17 +703,43 @@ def _apply_prior(c: _Cand, query_is_area: bool = False) -> None:
         # Of two areas answering to one name (Sumy Raion of 2020 and the older Sumskyi raion
         # of the postal data) prefer the current one, whose polygon the package ships.
         c.total += 6.0
-    if c.place.is_area and not query_is_area and c.place.feature_code != "PCLI":
+    if c.how == "region word":
+        # Донеччина, Курщина, Сумщині are region words: a village spelled alike loses.
+        c.total += 10.0
+    elif c.place.is_area and not query_is_area and c.place.feature_code != "PCLI":
         # A bare name ("Kyiv") means the city rather than the region of that name.
         c.total -= 5.0
 
 
 def _describe(c: _Cand) -> str:
-    how = f"{c.how} '{c.key}'" if c.how != "exact name" else f"exact name '{c.key}'"
+    how = f"{c.how} '{c.key}'"
+    if c.how == "former name":
+        current = c.place.name_latin or c.place.name
+        how = f"former name '{c.key}' of {current} (renamed)"
     bits = [f"{how} ({c.name_score:.0f})", *c.notes]
+    bits.append(_point_note(c.place))
     if not c.place.ok:
         bits.append(f"flagged by gazetteer build: {c.place.quality}")
-    return "; ".join(bits)
+    elif c.place.flags:
+        bits.append(f"note: {', '.join(c.place.flags)}")
+    return "; ".join(b for b in bits if b)
+
+
+def _point_note(p: Place) -> str:
+    """Say where the point comes from and whether other sources agree."""
+    if not p.layer:
+        return ""
+    if not p.sources:
+        return f"point from {p.layer} ({p.source})"
+    others = [s for s in p.sources if not s.chosen]
+    agree = [s for s in others if s.km <= 3.0]
+    far = [s for s in others if s.km > 3.0]
+    text = f"point from {p.layer} ({p.source})"
+    if agree:
+        text += f", confirmed by {', '.join(sorted({s.layer for s in agree}))} within 3 km"
+    if far:
+        text += "; " + ", ".join(f"{s.layer} puts it {s.km:.1f} km away" for s in far)
+    return text
 
 
 def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
@@ -736,6 +785,13 @@ def _decide(
 ) -> GeocodeResult:
     ranked = sorted(cands, key=lambda c: (-c.total, -c.name_score, c.place.id))
     eligible = [c for c in ranked if c.eligible and c.place.ok]
+    if any(c.how != "former name" for c in eligible):
+        # Many former names are current names elsewhere (Свердловск, Кировск): a place that
+        # carries the name today and fits the context wins over a renamed one.
+        for c in eligible:
+            if c.how == "former name":
+                c.notes.append("former name; a place currently so named fits the context")
+        eligible = [c for c in eligible if c.how != "former name"]
 
     def alts(exclude: str | None) -> tuple[Alternative, ...]:
         return tuple(
