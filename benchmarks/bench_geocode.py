@@ -33,6 +33,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -181,7 +182,7 @@ def misspell(name: str, rng: random.Random) -> str:
 
 def all_keys(path: Path) -> list[str]:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as c:
-        return [r[0] for r in c.execute("SELECT DISTINCT key FROM names")]
+        return [r[0] for r in c.execute("SELECT DISTINCT key FROM names ORDER BY key")]
 
 
 def time_geokursk(gc: Geocoder, queries: Sequence[str]) -> tuple[float, list[str]]:
@@ -221,10 +222,15 @@ def agreement(
     return agree / len(queries)
 
 
-def cold_start(gazetteer: Path, name: str, runs: int = 5) -> float:
+def cold_start(gazetteer: Path | None, name: str, runs: int = 5) -> float:
+    """Median seconds of a fresh interpreter importing geokursk and answering once.
+
+    ``gazetteer=None`` uses the default geocoder: the layer stack, whose cache is warm.
+    """
+    target = repr(str(gazetteer)) if gazetteer is not None else ""
     code = (
         "import time; t=time.perf_counter(); import geokursk; "
-        f"geokursk.Geocoder({str(gazetteer)!r}).geocode({name!r}); "
+        f"geokursk.Geocoder({target}).geocode({name!r}); "
         "print(time.perf_counter()-t)"
     )
     times = []
@@ -234,6 +240,26 @@ def cold_start(gazetteer: Path, name: str, runs: int = 5) -> float:
         )
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
+
+
+def first_use() -> None:
+    """Time the first use: stacking the shipped layers into a fresh cache file."""
+    try:
+        from geokursk.layers import shipped_layers
+        from geokursk.stack import build_stack
+    except ImportError:  # a version without layers unpacks one file instead
+        return
+    layers = shipped_layers()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        report = build_stack(layers, Path(tmp) / "stack.sqlite")
+        dt = time.perf_counter() - t0
+        size = (Path(tmp) / "stack.sqlite").stat().st_size / 1e6
+    shipped_mb = sum(lay.path.stat().st_size for lay in layers) / 1e6
+    print(
+        f"first use: {len(layers)} layers ({shipped_mb:.1f} MB shipped) stacked into "
+        f"{report['places']:,} places ({size:.0f} MB cache) in {dt:.1f} s"
+    )
 
 
 def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brute: int) -> None:
@@ -275,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     real_fuzzy = [misspell(n, rng) for n in rng.sample(real, args.queries)]
     bench("shipped gazetteer", shipped, real_exact, real_fuzzy, args.brute)
     print(f"cold start (import + first answer, shipped): {cold_start(shipped, 'Plekhovo'):.3f} s")
+    print(
+        "cold start (import + first answer, default geocoder, warm cache): "
+        f"{cold_start(None, 'Plekhovo'):.3f} s"
+    )
+    first_use()
 
     if args.skip_large:
         return 0

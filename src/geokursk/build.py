@@ -260,17 +260,21 @@ class GazetteerWriter:
         c.create_function("reverse_text", 1, lambda s: s[::-1], deterministic=True)
         c.executescript(
             """
-            CREATE TABLE names2(key TEXT NOT NULL, place INTEGER NOT NULL, skel TEXT NOT NULL,
-                rskel TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
-            INSERT INTO names2 SELECT key, place, skel, '',
+            CREATE TABLE names2(key TEXT NOT NULL, place INTEGER NOT NULL,
+                kind TEXT NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+            INSERT INTO names2 SELECT key, place,
                 CASE min(CASE kind WHEN 'name' THEN 0 WHEN 'alt' THEN 1 ELSE 2 END)
                     WHEN 0 THEN 'name' WHEN 1 THEN 'alt' ELSE 'former' END
                 FROM names GROUP BY key, place ORDER BY key, place;
+            -- one row per distinct key: fuzzy blocking scans keys, not (key, place) pairs
+            CREATE TABLE keys(key TEXT PRIMARY KEY, skel TEXT NOT NULL, rskel TEXT NOT NULL)
+                WITHOUT ROWID;
+            INSERT INTO keys SELECT key, min(skel), reverse_text(min(skel)) FROM names
+                GROUP BY key ORDER BY key;
             DROP TABLE names;
             ALTER TABLE names2 RENAME TO names;
-            UPDATE names SET rskel = reverse_text(skel);
-            CREATE INDEX names_skel ON names(skel);
-            CREATE INDEX names_rskel ON names(rskel);
+            CREATE INDEX keys_skel ON keys(skel, key);
+            CREATE INDEX keys_rskel ON keys(rskel, key);
             CREATE INDEX places_id ON places(id);
             CREATE INDEX places_gn ON places(gn_id);
             """

@@ -14,9 +14,13 @@ Tables
     One row per place with the columns of :class:`Place`, plus
     ``admin1_code`` (GeoNames style ``RU.41``) and ``admin2_stem`` used to
     test a candidate against the areas named in the context.
-``names(key, skel, place, kind)``
+``names(key, place, kind)``
     Every folded Latin key of every name of a place (see
-    :func:`geokursk.normalize.latin_forms`) and its consonant skeleton.
+    :func:`geokursk.normalize.latin_forms`); ``kind`` is ``name``, ``alt``
+    or ``former``.
+``keys(key, skel, rskel)``
+    Each distinct key once, with its consonant skeleton and the reversed
+    skeleton (fuzzy search blocks on either end of a name).
 ``areas(place, level, country_code, admin1_code, stem)``
     Name stems of countries, admin-1 and admin-2 areas, for recognising
     "Kursk region" or "Sudzha district" in free text.
@@ -30,8 +34,8 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -172,6 +176,8 @@ class Place:
         Stem of the district name, used for context matching, or ``""``.
     layer : str
         The gazetteer layer whose point the place uses (``""`` for a single file).
+    points : str
+        The source points as JSON (see :attr:`sources`).
     sources : tuple of SourcePoint
         Every source row merged into this place, with its point and its
         distance from the point used (empty for a single-source place).
@@ -195,7 +201,14 @@ class Place:
     admin1_code: str = ""
     admin2_stem: str = ""
     layer: str = ""
-    sources: tuple[SourcePoint, ...] = ()
+    points: str = field(default="", repr=False, compare=False)
+
+    @cached_property
+    def sources(self) -> tuple[SourcePoint, ...]:
+        """Every source row merged into this place (parsed on first access)."""
+        if not self.points:
+            return ()
+        return tuple(SourcePoint(**p) for p in json.loads(self.points))
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -360,10 +373,7 @@ class Gazetteer:
 
     @staticmethod
     def _place(row: Sequence[object]) -> Place:
-        vals = list(row[1:])
-        points = vals.pop()
-        sources = tuple(SourcePoint(**p) for p in json.loads(str(points))) if points else ()
-        return Place(*vals, sources)  # type: ignore[arg-type, call-arg]
+        return Place(*row[1:])  # type: ignore[arg-type]
 
     def place(self, place_id: str) -> Place | None:
         """Return the place with this id, or None."""
@@ -403,7 +413,7 @@ class Gazetteer:
             return []
         marks = ",".join("?" * len(ss))
         rows = self._conn().execute(
-            f"SELECT DISTINCT key FROM names WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
+            f"SELECT key FROM keys WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
         )
         return [str(r[0]) for r in rows]
 
@@ -420,7 +430,7 @@ class Gazetteer:
             return []
         column = "rskel" if reverse else "skel"
         rows = self._conn().execute(
-            f"SELECT DISTINCT key FROM names WHERE {column} >= ? AND {column} < ? LIMIT ?",
+            f"SELECT key FROM keys WHERE {column} >= ? AND {column} < ? LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
         return [str(r[0]) for r in rows]

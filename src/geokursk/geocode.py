@@ -794,11 +794,8 @@ def _decide(
         eligible = [c for c in eligible if c.how != "former name"]
 
     def alts(exclude: str | None) -> tuple[Alternative, ...]:
-        return tuple(
-            Alternative(c.place, min(100.0, c.total), _describe(c))
-            for c in ranked
-            if c.place.id != exclude
-        )[:MAX_ALTERNATIVES]
+        shown = [c for c in ranked if c.place.id != exclude][:MAX_ALTERNATIVES]
+        return tuple(Alternative(c.place, min(100.0, c.total), _describe(c)) for c in shown)
 
     if not eligible:
         if not ranked:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -100,7 +101,7 @@ def _code_digest() -> str:
     """Digest of the code and library versions that shape name keys and merging."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for mod in ("normalize.py", "build.py", "layers.py", "stack.py", "gazetteer.py"):
+    for mod in ("normalize.py", "build.py", "layers.py", "stack.py"):
         h.update((here / mod).read_bytes())
     for pkg in ("iuliia", "translitua"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -131,6 +132,8 @@ def ensure_stack(layers: Sequence[Layer], *, progress: bool = False) -> Path:
     """
     target = stack_path(layers)
     if target.is_file():
+        with contextlib.suppress(OSError):
+            os.utime(target)  # most recently used stacks survive the clean-up below
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     lock_path = target.with_suffix(".lock")
@@ -145,7 +148,25 @@ def ensure_stack(layers: Sequence[Layer], *, progress: bool = False) -> Path:
                     file=sys.stderr,
                 )
             build_stack(layers, target)
+            _prune(target.parent, keep=target)
     return target
+
+
+#: Stacked caches kept in the cache folder (most recently used first); each is ~170 MB.
+KEEP_STACKS = 4
+
+
+def _prune(folder: Path, *, keep: Path) -> None:
+    """Remove all but the :data:`KEEP_STACKS` most recently used stack caches."""
+    stacks = sorted(
+        (p for p in folder.glob("stack-*.sqlite") if p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in stacks[KEEP_STACKS - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+            old.with_suffix(".lock").unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
