@@ -248,21 +248,23 @@ def ua_locality_records(
     ) as fh:
         wof = [r for r in csv.DictReader(fh) if r["placetype"] == "locality"]
     settlements, kat_names, _oblasts = _katottg(geo)
-    region_iso: dict[str, str] = {}
-    for r in wof:
-        ne = r["ne_admin1_iso"]
-        if r["wof_region_name"] and ne.startswith("UA-"):
-            region_iso.setdefault(r["wof_region_name"], ne)
     # WOF region names vote for their ISO code by the NE polygon their points fall in.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for r in wof:
         if r["wof_region_name"] and r["ne_admin1_iso"].startswith("UA-"):
             votes[r["wof_region_name"]][r["ne_admin1_iso"]] += 1
-    region_iso = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    # A region needs a majority of its localities inside one polygon: Crimea has no NE
+    # polygon here, and its few points north of the isthmus must not make it Kherson.
+    region_rows = Counter(r["wof_region_name"] for r in wof if r["wof_region_name"])
+    region_iso = {
+        k: v.most_common(1)[0][0]
+        for k, v in votes.items()
+        if v.most_common(1)[0][1] * 2 > region_rows[k]
+    }
 
     def iso_of(r: dict[str, str]) -> str:
-        if r["wof_region_name"] in region_iso:
-            return region_iso[r["wof_region_name"]]
+        if r["wof_region_name"]:
+            return region_iso.get(r["wof_region_name"], "")
         ne = r["ne_admin1_iso"]
         return ne if ne.startswith("UA-") else ""
 

@@ -146,3 +146,12 @@ def test_gazetteer_build_then_use_via_option_and_env(
     assert json.loads(proc.stdout)[0]["status"] == "unresolved"
     assert main(["gazetteer", "info", "--gazetteer", str(out)]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "geokursk-gazetteer"
+
+
+def test_an_unrecognised_context_is_warned_about_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["geocode", "--context", "Kursk regoin", "--json", "Sudzha"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: context 'Kursk regoin' names no country, region or district" in captured.err
+    assert json.loads(captured.out)[0]["warnings"]

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from geokursk import Geocoder, InvalidQueryError, geocode, geocode_frame
-from geokursk.geocode import haversine_km
+from geokursk.geocode import haversine_km, same_name_variant
 
 # GeoNames postal points of the three villages (geo/geonames-postal, RU 307823/307825/307833).
 POSTAL = {
@@ -52,7 +52,9 @@ def test_kurilovka_resolves_from_the_register_with_homonyms_as_alternatives(
 def test_other_contexts_resolve_elsewhere_or_abstain(gc: Geocoder, context: str) -> None:
     for r in gc.geocode_many(list(POSTAL), context=context):
         if r.status == "resolved":
-            assert r.place is not None and r.place.admin1 != "Kursk Oblast", r
+            assert r.place is not None
+            # a Kursk village only as the one place of its name next to the context region
+            assert r.place.admin1 != "Kursk Oblast" or "only place of this name" in r.reason
         else:
             assert r.place is None
 
@@ -244,3 +246,86 @@ def test_area_word_queries_in_cyrillic(gc: Geocoder) -> None:
     for name, iso in [("Курская область", "ne:RU-KRS"), ("Сумська область", "ne:UA-59")]:
         r = gc.geocode(name)
         assert r.status == "resolved" and r.place is not None and r.place.id == iso
+
+
+# --- trust: exact names first, context as evidence, one prior rule ------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "context"),
+    [("Olgovka", "Kursk region"), ("Ольговка", "Курская область")],
+)
+def test_an_exact_name_is_never_swapped_for_a_similar_one(
+    gc: Geocoder, query: str, context: str
+) -> None:
+    r = gc.geocode(query, context=context)
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.name == "Ольговка" and r.place.admin2 == "Korenevsky District"
+
+
+def test_strict_same_name_variants_keep_g_and_kh_apart() -> None:
+    assert same_name_variant(["nevelskoe"], "nevelske")
+    assert same_name_variant(["gorlovka"], "horlivka")
+    assert same_name_variant(["kharkov"], "harkiv")
+    assert not same_name_variant(["olgovka"], "olkhovka")
+    assert not same_name_variant(["kurilovka"], "karlovka")
+
+
+def test_exact_matches_outside_the_context_are_named_not_replaced(gc: Geocoder) -> None:
+    r = gc.geocode("Sudzha", context="Stavropol Krai")
+    assert r.status == "unresolved"
+    assert "named 'Sudzha', none usable" in r.reason and "outside context region" in r.reason
+
+
+def test_a_unique_exact_name_survives_a_neighbouring_region_context(gc: Geocoder) -> None:
+    r = gc.geocode("Enerhodar", context="shelling of Nikopol, Dnipropetrovsk Oblast")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Zaporizhzhia Oblast"
+    assert "the only place of this name near it" in r.reason
+    r = gc.geocode("Kreminna", context="Donetsk Oblast, Ukraine")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.name_latin == "Kreminna" and r.place.admin1 == "Luhansk Oblast"
+
+
+@pytest.mark.parametrize("town", ["Bakhmut", "Pokrovsk", "Avdiivka", "Lgov", "Kreminna", "Lyman"])
+def test_one_prior_rule_picks_the_town_over_small_namesakes(gc: Geocoder, town: str) -> None:
+    r = gc.geocode(town)
+    assert r.status == "resolved" and r.place is not None, r.reason
+    assert (r.place.population or 0) >= 10_000
+    assert "most prominent" in r.reason
+
+
+def test_a_machine_translation_spelling_is_honest_without_context(gc: Geocoder) -> None:
+    r = gc.geocode("Suja")
+    assert r.status == "ambiguous"
+    assert any(a.place.name == "Суджа" for a in r.alternatives)
+    r = gc.geocode("Suja", context="Kursk region")
+    assert r.status == "resolved" and r.place is not None and r.place.name == "Суджа"
+
+
+@pytest.mark.parametrize("context", ["Kursk regoin", "Narnia"])
+def test_a_context_naming_nothing_known_gives_a_warning(gc: Geocoder, context: str) -> None:
+    r = gc.geocode("Sudzha", context=context)
+    assert r.warnings and "names no country, region or district" in r.warnings[0]
+    assert r.to_dict()["warnings"] == list(r.warnings)
+    assert not gc.geocode("Sudzha", context="Kursk region").warnings
+
+
+@pytest.mark.parametrize(
+    ("word", "iso"),
+    [("Харківщині", "UA-63"), ("Сумщина", "UA-59"), ("Курщина", "RU-KRS"), ("Донеччині", "UA-14")],
+)
+def test_region_words_are_regions_in_any_case(gc: Geocoder, word: str, iso: str) -> None:
+    r = gc.geocode(word)
+    assert r.status == "resolved" and r.place is not None and r.place.id == f"ne:{iso}"
+
+
+@pytest.mark.parametrize("river", ["the Dnipro river", "the Seym", "река Сейм", "річка Псел"])
+def test_rivers_are_not_resolved_as_villages(gc: Geocoder, river: str) -> None:
+    r = gc.geocode(river)
+    assert r.status == "unresolved" and "names a river" in r.reason
+
+
+def test_the_article_before_a_region_is_ignored(gc: Geocoder) -> None:
+    r = gc.geocode("the Kursk region")
+    assert r.status == "resolved" and r.place is not None and r.place.id == "ne:RU-KRS"

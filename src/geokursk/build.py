@@ -108,6 +108,19 @@ def _usable_alt(name: str) -> bool:
     return bool(key) and (key.isascii() or has_cyrillic(key))
 
 
+def _index_forms(name: str) -> set[str]:
+    """Return the keys a gazetteer name is indexed under.
+
+    These are :func:`latin_forms` plus the spelling of дж as j that English-style and
+    machine-translated text uses (Суджа -> Suja, Джанкой -> Jankoy).  Only the index
+    gets it: a Cyrillic query stays exactly what it says.
+    """
+    keys = set(latin_forms(name))
+    if has_cyrillic(name):
+        keys |= {k.replace("dzh", "j") for k in keys if "dzh" in k}
+    return keys
+
+
 def area_stems(name: str) -> set[str]:
     """Return the stems under which an area called ``name`` is recognised in text.
 
@@ -214,7 +227,7 @@ class GazetteerWriter:
         kinds = (("name", rec.names), ("alt", rec.alt_names), ("former", rec.former_names))
         for kind, names in kinds:
             for nm in names:
-                for key in sorted(latin_forms(nm)):
+                for key in sorted(_index_forms(nm)):
                     if key not in seen:
                         seen.add(key)
                         self._names.append((key, skeleton(key), rid, kind))
@@ -226,7 +239,7 @@ class GazetteerWriter:
     def add_names(self, rowid: int, names: Iterable[str], kind: str = "alt") -> None:
         """Index extra names for an already added place."""
         for nm in names:
-            for key in sorted(latin_forms(nm)):
+            for key in sorted(_index_forms(nm)):
                 self._names.append((key, skeleton(key), rowid, kind))
         if len(self._names) >= _BATCH * 4:
             self.flush()

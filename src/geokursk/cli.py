@@ -75,6 +75,8 @@ def _run_geocode(args: argparse.Namespace) -> int:
 
     gc = Geocoder(args.gazetteer, layers=args.layer or None)
     results = gc.geocode_many(args.names, context=args.context)
+    for warning in dict.fromkeys(w for r in results for w in r.warnings):
+        print(f"geokursk: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return 0

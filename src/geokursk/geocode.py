@@ -44,6 +44,7 @@ outranks them.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -61,6 +62,7 @@ from geokursk.layers import Layer, list_layers, read_layer
 from geokursk.normalize import (
     fold,
     has_cyrillic,
+    is_river,
     latin_forms,
     skeleton,
     split_area,
@@ -74,7 +76,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
+    "EXACT_KINDS",
     "FUZZY_ACCEPT",
+    "NEIGHBOUR_KM",
     "SKELETON_ACCEPT",
     "TIE_MARGIN",
     "Alternative",
@@ -86,6 +90,7 @@ __all__ = [
     "haversine_km",
     "is_spelling_variant",
     "results_frame",
+    "same_name_variant",
 ]
 
 Status = Literal["resolved", "ambiguous", "unresolved"]
@@ -102,8 +107,23 @@ ALT_NAME_SCORE = 95.0
 FORMER_NAME_SCORE = 92.0
 SAME_PLACE_KM = 5.0
 SAME_NAME_KM = 15.0
-PROMINENT_POPULATION = 50_000
-PROMINENCE_RATIO = 5.0
+PROMINENT_POPULATION = 10_000
+PROMINENCE_RATIO = 3.0
+#: A place named exactly, and the only one of that name near the context region, survives
+#: a context that names a neighbouring region if it lies within this distance of it.
+NEIGHBOUR_KM = 40.0
+#: Match kinds that mean the query *is* one of the place's names.
+EXACT_KINDS = frozenset(
+    {
+        "exact name",
+        "exact alt",
+        "former name",
+        "region word",
+        "country name",
+        "admin1 name",
+        "admin2 name",
+    }
+)
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
 
@@ -168,6 +188,9 @@ class GeocodeResult:
         Other candidates considered, best first.
     context : str or None
         The context text used.
+    warnings : tuple of str
+        Problems with the input that did not stop the answer, e.g. a context
+        in which no country, region or district was recognised.
     """
 
     query: str
@@ -177,6 +200,7 @@ class GeocodeResult:
     reason: str
     alternatives: tuple[Alternative, ...] = ()
     context: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def lat(self) -> float | None:
@@ -209,6 +233,7 @@ class GeocodeResult:
             "score": round(self.score, 1),
             "reason": self.reason,
             "alternatives": [a.to_dict() for a in self.alternatives],
+            "warnings": list(self.warnings),
         }
 
     def __repr__(self) -> str:
@@ -227,8 +252,11 @@ class _Cand:
     eligible: bool = True
     supported: bool = False  # inside a context area, or near a co-mentioned place
     notes: list[str] = field(default_factory=list)
+    same_name: bool = True  # the query is this place's name (exactly, or transliterated)
+    outside: str = ""  # why the context excluded it ("" when it did not)
 
 
+_ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
@@ -404,14 +432,32 @@ class Geocoder:
                     f"place name #{i + 1} is {n!r}: give a non-empty name with letters"
                 )
         mentions = self.find_areas(context)
-        cands = {n: self._candidates(n) for n in dict.fromkeys(names)}
+        warnings: tuple[str, ...] = ()
+        if context and context.strip() and not mentions:
+            warnings = (
+                f"context {context!r} names no country, region or district geokursk knows; "
+                "it was ignored (check the spelling, e.g. 'Kursk region', 'Sumy Oblast')",
+            )
+        rivers = {n for n in names if is_river(n)}
+        cands = {n: self._candidates(n) for n in dict.fromkeys(names) if n not in rivers}
         for n, cs in cands.items():
             is_area = split_area(fold(n))[1] is not None
             for c in cs:
                 _apply_context(c, mentions)
                 _apply_prior(c, is_area)
         _apply_cohesion(cands)
-        results = {n: _decide(n, cs, mentions, context) for n, cs in cands.items()}
+        results = {n: _decide(n, cs, mentions, context, warnings) for n, cs in cands.items()}
+        for n in rivers:
+            results[n] = GeocodeResult(
+                n,
+                "unresolved",
+                None,
+                0.0,
+                f"{n!r} names a river, not a settlement; rivers are not in the gazetteer",
+                (),
+                context,
+                warnings,
+            )
         return [results[n] for n in names]
 
     def geocode_frame(
@@ -435,6 +481,7 @@ class Geocoder:
 
     def _candidates(self, name: str) -> list[_Cand]:
         gaz = self.gazetteer
+        name = _ARTICLE.sub("", name)  # "the Kursk region"
         core, level = split_area(fold(name))
         keys = set(latin_forms(name))
         by_id: dict[str, _Cand] = {}
@@ -466,6 +513,7 @@ class Geocoder:
         # the best raw similarity found so far decides whether a wider search is needed
         best_raw = max([100.0 if by_id else 0.0, *variants.values()])
         variants = {k: s for k, s in variants.items() if is_spelling_variant(keys, k, s)}
+        same: dict[str, bool] = {}
         for hit in gaz.by_keys(variants):
             s = variants[hit.key]
             add(
@@ -475,6 +523,15 @@ class Geocoder:
                 hit.key,
                 s,
             )
+            # The same name in another transliteration (Невельское = Невельське) only when
+            # it is the place's main name and the consonants agree strictly (Ольговка is
+            # not Ольховка, though g, h and kh share one skeleton class).
+            same[hit.place.id] = same.get(hit.place.id, False) or (
+                hit.kind == "name" and same_name_variant(keys, hit.key)
+            )
+        for pid, is_same in same.items():
+            if by_id[pid].how == "spelling variant":
+                by_id[pid].same_name = is_same
         if best_raw < FUZZY_ACCEPT:
             # Block on the first and on the last three skeleton letters: a misspelling
             # rarely touches both ends of a name.  Only keys in those index ranges are scored.
@@ -485,6 +542,8 @@ class Geocoder:
             near = _best_keys(keys, block, FUZZY_ACCEPT, limit=25)
             for hit in gaz.by_keys(near):
                 add(hit.place, near[hit.key], "fuzzy match", hit.key, near[hit.key])
+                if by_id[hit.place.id].how == "fuzzy match":
+                    by_id[hit.place.id].same_name = False
         return list(by_id.values())
 
 
@@ -501,6 +560,36 @@ def is_spelling_variant(query_keys: Iterable[str], key: str, similarity: float) 
         return True
     target = vowel_key(key)
     return any(vowel_key(q) == target for q in query_keys)
+
+
+def same_name_variant(query_keys: Iterable[str], key: str) -> bool:
+    """Tell whether ``key`` is the query's name in another transliteration.
+
+    Stricter than :func:`is_spelling_variant`: the vowel classes must agree *and* the
+    consonants, where g ~ h (Ukrainian г: Horlivka / Gorlovka) and kh ~ h (Kharkiv /
+    Harkiv) are each the same sound but g and kh are not (Ольговка / Ольховка).
+
+    Examples
+    --------
+    >>> same_name_variant(["nevelskoe"], "nevelske"), same_name_variant(["olgovka"], "olkhovka")
+    (True, False)
+    >>> same_name_variant(["gorlovka"], "horlivka")
+    True
+    """
+    for mark_g, mark_kh in ((False, True), (True, False)):
+        target = _strict_vowel_key(key, mark_g, mark_kh)
+        if any(_strict_vowel_key(q, mark_g, mark_kh) == target for q in query_keys):
+            return True
+    return False
+
+
+def _strict_vowel_key(key: str, mark_g: bool, mark_kh: bool) -> str:
+    # A letter outside every skeleton rule keeps g (or kh) apart from the h class.
+    if mark_kh:
+        key = key.replace("kh", "ĸ")
+    if mark_g:
+        key = key.replace("g", "ğ")
+    return vowel_key(key)
 
 
 def _best_keys(
@@ -636,14 +725,16 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
         if not any(_in_area(p, a, "country") for a in allowed):
             c.eligible = False
             names = sorted({a.country_code for a in allowed})
-            c.notes.append(f"outside context country {'/'.join(names)}")
+            c.outside = f"outside context country {'/'.join(names)}"
+            c.notes.append(c.outside)
             return
     if "admin1" in by_level or "_implied_admin1" in by_level:
         allowed = by_level.get("admin1", []) + by_level.get("_implied_admin1", [])
         if not any(_in_area(p, a, "admin1") for a in allowed):
             c.eligible = False
             labels = sorted({a.admin1 or a.name_latin for a in allowed})
-            c.notes.append(f"outside context region {' / '.join(labels)}")
+            c.outside = f"outside context region {' / '.join(labels)}"
+            c.notes.append(c.outside)
             return
         c.total += 6
         c.notes.append(f"inside {p.admin1}")
@@ -745,15 +836,23 @@ def _point_note(p: Place) -> str:
 def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     """Return the one city that dwarfs its tied namesakes, if there is one.
 
-    A bare "Odessa", "Donetsk" or "Zaporizhzhia" in the news means the big city, not a
-    village or a small namesake abroad: a candidate of at least
-    :data:`PROMINENT_POPULATION` inhabitants with :data:`PROMINENCE_RATIO` times the
-    population of every other tied candidate wins.  Villages without a known population
-    never win this way, so homonymous villages stay ambiguous.
+    One rule for every name: a bare "Pokrovsk", "Lyman" or "Donetsk" in the news means
+    the town, not a village or a small namesake elsewhere.  Among the tied candidates
+    matched as strongly as the best (a main name beats an alternate name), one of at
+    least :data:`PROMINENT_POPULATION` inhabitants (or a capital) with
+    :data:`PROMINENCE_RATIO` times the population of every other tied place wins.  An
+    unknown population counts as 0; villages never win this way, so homonymous villages
+    stay ambiguous.
     """
+    best_name = max(c.name_score for c in tied)
+    # Only namesakes matched as strongly compete on prominence: a town's *main* name beats
+    # another town's alternate name whatever their sizes ("Suja" is not Shuya).
+    tied = [c for c in tied if c.name_score >= best_name]
     ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
     top = ranked[0]
     pop = top.place.population or 0
+    if top.place.feature_code == "PPLC":
+        pop = max(pop, PROMINENT_POPULATION)
     if pop < PROMINENT_POPULATION or top.raw < FUZZY_ACCEPT:  # only for a near-exact name
         return None
     others = [c for c in ranked[1:] if not _same_place(top, c)]
@@ -781,10 +880,31 @@ def _same_place(a: _Cand, b: _Cand) -> bool:
 
 
 def _decide(
-    query: str, cands: list[_Cand], mentions: Sequence[AreaMention], context: str | None
+    query: str,
+    cands: list[_Cand],
+    mentions: Sequence[AreaMention],
+    context: str | None,
+    warnings: tuple[str, ...] = (),
 ) -> GeocodeResult:
     ranked = sorted(cands, key=lambda c: (-c.total, -c.name_score, c.place.id))
-    eligible = [c for c in ranked if c.eligible and c.place.ok]
+    # Exact before approximate: when the query is the name of some place (exactly, or the
+    # same name transliterated), a differently named place is never the answer, even when
+    # the exact matches are flagged or outside the context.
+    named = [
+        c for c in ranked if c.how in EXACT_KINDS or (c.how == "spelling variant" and c.same_name)
+    ]
+    if named:
+        for c in ranked:
+            if c not in named and c.eligible and c.place.ok:
+                c.notes.append("a different name; places named exactly so exist")
+        pool = named
+    else:
+        pool = ranked
+    eligible = [c for c in pool if c.eligible and c.place.ok]
+    if not eligible and named and mentions:
+        rescued = _neighbour(named, mentions)
+        if rescued is not None:
+            eligible = [rescued]
     if any(c.how != "former name" for c in eligible):
         # Many former names are current names elsewhere (Свердловск, Кировск): a place that
         # carries the name today and fits the context wins over a renamed one.
@@ -797,9 +917,22 @@ def _decide(
         shown = [c for c in ranked if c.place.id != exclude][:MAX_ALTERNATIVES]
         return tuple(Alternative(c.place, min(100.0, c.total), _describe(c)) for c in shown)
 
+    def result(status: Status, place: Place | None, score: float, reason: str) -> GeocodeResult:
+        exclude = place.id if place is not None else None
+        return GeocodeResult(query, status, place, score, reason, alts(exclude), context, warnings)
+
     if not eligible:
         if not ranked:
             reason = f"no gazetteer entry matches {query!r} or a close spelling"
+        elif named:
+            why = "; ".join(
+                f"{c.place.name_latin} ({c.place.admin_path()}): "
+                + (c.outside or (f"flagged {c.place.quality}" if not c.place.ok else "excluded"))
+                for c in named[:4]
+            )
+            reason = f"{len(named)} place(s) named {query!r}, none usable: {why}" + (
+                "; no other name is swapped in" if len(named) < len(ranked) else ""
+            )
         elif mentions and not any(c.eligible for c in ranked if c.place.ok):
             areas = "; ".join(m.label for m in mentions)
             reason = (
@@ -811,7 +944,7 @@ def _decide(
                 f"only flagged or out-of-context entries match ({len(ranked)} candidate(s)); "
                 "not confident"
             )
-        return GeocodeResult(query, "unresolved", None, 0.0, reason, alts(None), context)
+        return result("unresolved", None, 0.0, reason)
     best = eligible[0]
     rivals = [
         c for c in eligible[1:] if best.total - c.total < TIE_MARGIN and not _same_place(best, c)
@@ -820,7 +953,7 @@ def _decide(
     if prominent is not None:
         prominent.notes.append(
             f"most prominent of {len(rivals) + 1} close candidates "
-            f"(population {prominent.place.population:,})"
+            f"(population {prominent.place.population or 0:,})"
         )
         best, rivals = prominent, []
     if not rivals and best.raw < FUZZY_ACCEPT and not best.supported:
@@ -830,25 +963,88 @@ def _decide(
             f"only an approximate spelling match ({best.how} {best.key!r}, similarity "
             f"{best.raw:.0f}) and nothing in the context supports it; add context"
         )
-        return GeocodeResult(query, "unresolved", None, 0.0, reason, alts(None), context)
+        return result("unresolved", None, 0.0, reason)
     if rivals:
         reason = (
             f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "
             f"({', '.join(c.place.admin_path() for c in [best, *rivals][:4])}); "
             "add context (region or district) to choose"
         )
-        return GeocodeResult(
-            query, "ambiguous", None, min(100.0, best.total), reason, alts(None), context
-        )
-    return GeocodeResult(
-        query,
-        "resolved",
-        best.place,
-        min(100.0, best.total),
-        _describe(best),
-        alts(best.place.id),
-        context,
+        return result("ambiguous", None, min(100.0, best.total), reason)
+    return result("resolved", best.place, min(100.0, best.total), _describe(best))
+
+
+def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand | None:
+    """Return the one place of this exact name just outside the context region, if any.
+
+    Front-line places are reported from the other bank, across the border or from the
+    regional capital: a place named exactly that lies within :data:`NEIGHBOUR_KM` of a
+    region named in the context survives, when no other place of that name does.
+    """
+    outside = [c for c in named if c.place.ok and c.outside and c.how in EXACT_KINDS]
+    if not outside:
+        return None
+    polygons = [g for m in mentions for a in m.places for g in _area_polygons(a)]
+    if not polygons:
+        return None
+    near: list[tuple[float, _Cand]] = []
+    for c in outside:
+        d = min(_km_to_polygon(c.place, g) for g in polygons)
+        if d <= NEIGHBOUR_KM:
+            near.append((d, c))
+    distinct = [
+        c for i, (_d, c) in enumerate(near) if not any(_same_place(c, o) for _e, o in near[:i])
+    ]
+    if len(distinct) != 1:
+        return None
+    d, best = next((d, c) for d, c in near if c is distinct[0])
+    best.notes = [n for n in best.notes if n != best.outside]
+    best.notes.append(
+        f"{best.outside}, but {d:.0f} km from it and the only place of this name near it"
     )
+    best.total -= 5.0
+    best.eligible = best.supported = True
+    return best
+
+
+def _area_polygons(area: Place) -> list[Any]:
+    """Admin-1 (or country) polygons of an area named in the context, [] when unknown."""
+    polys = _boundary_polygons()
+    key = area.id if area.id in polys else f"admin1:{area.admin1_code}"
+    if area.feature_code == "ADM2" and area.admin1_code:
+        key = next((k for k, v in polys.items() if v[0] == area.admin1_code), key)
+    hit = polys.get(key)
+    return [hit[1]] if hit is not None else []
+
+
+@functools.lru_cache(maxsize=1)
+def _boundary_polygons() -> dict[str, tuple[str, Any]]:
+    """Shipped admin-1 polygons by place id (``ne:RU-KRS``), loaded once, with shapely only."""
+    from importlib import resources
+
+    import shapely
+    from shapely.geometry import shape
+
+    path = resources.files("geokursk") / "data" / "admin1.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, Any]] = {}
+    for f in doc["features"]:
+        geom = shape(f["geometry"])
+        shapely.prepare(geom)
+        out[str(f["properties"]["id"])] = (str(f["properties"]["admin1_code"]), geom)
+    return out
+
+
+def _km_to_polygon(place: Place, polygon: Any) -> float:
+    from shapely.geometry import Point
+
+    pt = Point(place.lon, place.lat)  # shapely wants (x=lon, y=lat)
+    if polygon.contains(pt):
+        return 0.0
+    from shapely.ops import nearest_points
+
+    q = nearest_points(polygon, pt)[0]  # on the boundary, since the point is outside
+    return haversine_km(place.lat, place.lon, q.y, q.x)
 
 
 # --- frames -------------------------------------------------------------------

@@ -36,6 +36,7 @@ __all__ = [
     "AREA_WORDS",
     "fold",
     "has_cyrillic",
+    "is_river",
     "latin_forms",
     "name_key",
     "romanize",
@@ -469,3 +470,43 @@ def split_area(phrase: str) -> tuple[str, str | None]:
         if words[0] in _AREA_FOLDED:
             return " ".join(words[1:]), _AREA_FOLDED[words[0]]
     return phrase, None
+
+
+# --- rivers ------------------------------------------------------------------------
+
+#: Words that make a phrase a river's name ("the Dnipro river", «река Сейм», «річка Псел»).
+RIVER_WORDS = frozenset({"river", "reka", "reki", "reke", "rekoi", "richka", "richky", "r"})
+
+
+@lru_cache(maxsize=1)
+def _river_keys() -> frozenset[str]:
+    """Folded Latin keys of the river names in ``data/rivers.csv``."""
+    import csv
+    from importlib import resources
+
+    text = (resources.files("geokursk") / "data" / "rivers.csv").read_text(encoding="utf-8")
+    return frozenset(
+        k for row in csv.DictReader(text.splitlines()) for k in latin_forms(row["name"])
+    )
+
+
+def is_river(phrase: str) -> bool:
+    """Tell whether a phrase names a river rather than a settlement.
+
+    A river word next to the name ("the Dnipro river", «река Сейм», «р. Псел»), or
+    "the" before a known river name ("the Seym"), makes it a river.  A bare name
+    ("Dnipro", "Seym") is not decided here: towns and villages carry river names.
+
+    Examples
+    --------
+    >>> is_river("the Dnipro river"), is_river("река Сейм"), is_river("the Seym")
+    (True, True, True)
+    >>> is_river("Dnipro"), is_river("Kursk region")
+    (False, False)
+    """
+    words = fold(romanize(phrase.strip())[0]).split() if phrase.strip() else []
+    if len(words) < 2:
+        return False
+    if words[0] in RIVER_WORDS or words[-1] in RIVER_WORDS:
+        return True
+    return words[0] == "the" and " ".join(words[1:]) in _river_keys()
