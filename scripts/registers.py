@@ -46,6 +46,7 @@ TOLERANCE_KM = 3.0
 BORDER_TOLERANCE_KM = 8.0
 BORDER_ZONE_KM = 20.0
 HROMADA_KM = 30.0
+DUPLICATE_KM = 2.0
 METRIC = "EPSG:3035"  # Lambert equal-area Europe: metres across the NE window
 
 RU_TYPES = {
@@ -367,13 +368,13 @@ def ua_locality_records(
             PlaceRecord(
                 id=f"wof:{r['wof_id']}",
                 name=primary,
-                name_latin=latin_display(official) if official else latin,
+                name_latin=latin_display(official, "UA") if official else latin,
                 name_ru=r["name_rus"] if r["name_rus"] in names else None,
                 name_uk=official or (r["name_ukr"] if r["name_ukr"] in names else None),
                 feature_code=fc if fc not in ("PPLQ", "PPLH") else "PPL",
                 country_code="UA",
                 admin1=iso_display.get(iso) or r["wof_region_name"] or None,
-                admin2=f"{latin_display(raion)} Raion" if raion else None,
+                admin2=f"{latin_display(raion, 'UA')} Raion" if raion else None,
                 lat=lat,
                 lon=lon,
                 population=pop or None,
@@ -393,8 +394,8 @@ def ua_locality_records(
                 name_rank=1 if official else 5,
             )
         )
-    records, dupes = _merge_same_geonames_id(records)
-    report["rows_sharing_a_geonames_id_merged"] = dupes
+    records, dupes = _merge_duplicates(records)
+    report["duplicate_rows_merged"] = dupes
     report["localities"] = len(records)
     report["katottg_ambiguous"] = ambiguous
     # Coverage against the official codifier, per oblast.
@@ -415,17 +416,50 @@ def ua_locality_records(
     return records, {**dict(sorted(report.items())), "coverage": coverage}
 
 
-def _merge_same_geonames_id(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], int]:
-    """WOF holds some GeoNames places two or three times (Bakhmut under three records, two
-    still called Artemivsk): rows with one GeoNames id are one place.  The row with the
+def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], int]:
+    """WOF holds some places two or three times (Bakhmut under three records, two still
+    called Artemivsk): rows with one GeoNames id, or compatible names within
+    :data:`DUPLICATE_KM`, are one place.  The row with the
     official (KATOTTG) name and the fewest flags keeps its point; the others' names become
     alternate names and their ids are listed in the provenance."""
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     by_gn: dict[int, list[int]] = defaultdict(list)
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, r in enumerate(records):
         if r.gn_id:
             by_gn[r.gn_id].append(i)
-    drop: set[int] = set()
+        cells[(int(r.lat // 0.05), int(r.lon // 0.08))].append(i)
     for idxs in by_gn.values():
+        for j in idxs[1:]:
+            parent[find(j)] = find(idxs[0])
+    # Rows imported twice (a GeoNames point and a quattroshapes point of one village,
+    # under different ids): compatible names within DUPLICATE_KM are one place.
+    for (cy, cx), idxs in cells.items():
+        near = [
+            j for dy in (-1, 0, 1) for dx in (-1, 0, 1) for j in cells.get((cy + dy, cx + dx), ())
+        ]
+        for i in idxs:
+            ri = records[i]
+            for j in near:
+                if j <= i or find(i) == find(j):
+                    continue
+                rj = records[j]
+                if haversine_km(ri.lat, ri.lon, rj.lat, rj.lon) > DUPLICATE_KM:
+                    continue
+                if any(compatible_names(a, b) for a in ri.names for b in rj.names):
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(records)):
+        groups[find(i)].append(i)
+    drop: set[int] = set()
+    for idxs in groups.values():
         if len(idxs) < 2:
             continue
         ranked = sorted(

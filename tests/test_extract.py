@@ -294,7 +294,7 @@ def test_wire_article_resolves_each_village_in_its_own_region() -> None:
         assert _place("wire_sumy_border", mention).result.place.admin1 == admin1
     novenke = _place("wire_sumy_border", "Novenke")
     assert novenke.relation == "near"
-    assert novenke.result.place.admin2 == "Sumsky Raion"  # KATOTTG raion of the WOF point
+    assert novenke.result.place.admin2 == "Sumskyi Raion"  # KATOTTG raion of the WOF point
 
 
 def test_wire_article_claims() -> None:

@@ -125,6 +125,8 @@ def stacked(tmp_path: Path) -> Gazetteer:
                 population=240000,
             ),
             _rec("r:8", "Торецьк", 48.39, 37.85, country_code="UA", admin1_code="UA.05"),
+            # a source that still uses the pre-renaming name
+            _rec("r:10", "Димитров", 48.30, 37.27, country_code="UA", admin1_code="UA.05"),
         ],
     )
     wiki = _layer(tmp_path, "wiki", 1, [_rec("w:2", "Плёхово", 51.2262, 35.2436, name_rank=2)])
@@ -137,13 +139,18 @@ def stacked(tmp_path: Path) -> Gazetteer:
                 "link": {"country": "UA", "admin1": "UA-14", "name": "Торецьк"},
                 "former_names": ["Дзержинськ", "Дзержинск"],
                 "note": "renamed 2016",
-            }
+            },
+            {
+                "link": {"country": "UA", "admin1": "UA-14", "name": "Мирноград"},
+                "former_names": ["Димитров"],
+                "note": "renamed 2016",
+            },
         ],
         kind="names",
     )
     path = tmp_path / "stack.sqlite"
     report = build_stack([wiki, register, postal, names], path)
-    assert report["links_applied"] == 1
+    assert report["links_applied"] == 2 and report["links_renamed_place"] == 1
     return Gazetteer(path)
 
 
@@ -242,3 +249,15 @@ def test_a_far_point_of_the_same_district_joins_its_place_and_is_reported(
     assert r.status == "resolved" and r.place is not None and r.place.id == "r:9"
     far = next(s for s in r.place.sources if s.id == "p:5")
     assert far.km > 50 and "points-disagree" in r.place.flags
+
+
+def test_a_source_that_still_uses_the_former_name_gets_the_current_one(
+    stacked: Gazetteer,
+) -> None:
+    p = stacked.place("r:10")
+    assert p is not None and p.name == "Мирноград" and p.name_latin == "Myrnohrad"
+    r = Geocoder(stacked).geocode("Dimitrov", context="Donetsk Oblast")
+    assert r.status == "resolved" and r.place is not None and r.place.id == "r:10"
+    assert "former name" in r.reason
+    r = Geocoder(stacked).geocode("Myrnohrad", context="Donetsk Oblast")
+    assert r.status == "resolved" and r.place is not None and r.place.id == "r:10"

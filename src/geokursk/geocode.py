@@ -905,13 +905,20 @@ def _decide(
         rescued = _neighbour(named, mentions)
         if rescued is not None:
             eligible = [rescued]
-    if any(c.how != "former name" for c in eligible):
+    if any(c.how in EXACT_KINDS and c.how != "former name" for c in eligible):
         # Many former names are current names elsewhere (Свердловск, Кировск): a place that
         # carries the name today and fits the context wins over a renamed one.
         for c in eligible:
             if c.how == "former name":
                 c.notes.append("former name; a place currently so named fits the context")
         eligible = [c for c in eligible if c.how != "former name"]
+    elif any(c.how == "former name" for c in eligible):
+        # The exact former name beats another word that merely looks like it
+        # (Krasnoarmeisk is Pokrovsk, not the village Krasnoarmiiske).
+        for c in eligible:
+            if c.how != "former name":
+                c.notes.append("a different word; a place formerly named exactly so fits")
+        eligible = [c for c in eligible if c.how == "former name"]
 
     def alts(exclude: str | None) -> tuple[Alternative, ...]:
         shown = [c for c in ranked if c.place.id != exclude][:MAX_ALTERNATIVES]

@@ -49,7 +49,7 @@ from typing import Any
 from geokursk.build import GazetteerWriter, PlaceRecord, area_stems
 from geokursk.gazetteer import SOFT_FLAGS, cache_dir, haversine_km
 from geokursk.layers import Layer, NameLink, iter_layer
-from geokursk.normalize import fold, latin_forms, romanize, skeleton, stem
+from geokursk.normalize import fold, has_cyrillic, latin_forms, romanize, skeleton, stem
 
 __all__ = [
     "CONFIRM_KM",
@@ -70,17 +70,25 @@ _CELL_DEG = 0.1  # grid cell of the same-place search: 11 km of latitude, 2.5x i
 _FEATURE_ORDER = ("PPLC", "PPLA", "PPLA2", "PPLA3", "PPLA4")
 
 
-def latin_display(name: str) -> str:
-    """Return a Wikipedia-style romanisation with title-cased words, for display.
+def latin_display(name: str, country: str = "") -> str:
+    """Return a romanisation with title-cased words, for display.
+
+    Ukrainian places (``country="UA"``) use the official KMU 2010 system, others the
+    first of :func:`geokursk.normalize.romanize` (Wikipedia style for Russian).
 
     Examples
     --------
     >>> latin_display("Плёхово")
     'Plyokhovo'
-    >>> latin_display("Sudzha")
-    'Sudzha'
+    >>> latin_display("Мирноград", "UA"), latin_display("Sudzha")
+    ('Myrnohrad', 'Sudzha')
     """
-    latin = romanize(name)[0] if name else ""
+    if country == "UA" and has_cyrillic(name):
+        import translitua
+
+        latin = translitua.translit(name, translitua.UkrainianKMU)
+    else:
+        latin = romanize(name)[0] if name else ""
     return " ".join(
         w[:1].upper() + w[1:].lower() if w.isupper() or w.islower() else w for w in latin.split()
     )
@@ -421,7 +429,7 @@ def _merge(members: list[_Row]) -> PlaceRecord:
             break
     latin = next((r.rec.name_latin for r in named if r.rec.name_latin), "")
     if not latin or not compatible_names(latin, display):
-        latin = latin_display(display)
+        latin = latin_display(display, rec.country_code)
     codes = [r.rec.feature_code for r in ordered]
     feature = next((c for c in _FEATURE_ORDER if c in codes), rec.feature_code)
     pops = [r.rec.population for r in ordered if r.rec.population]
@@ -459,11 +467,29 @@ def _merge(members: list[_Row]) -> PlaceRecord:
     )
 
 
+def _strip_former(rec: PlaceRecord) -> PlaceRecord:
+    """Index a former name only as former.
+
+    Sources still list it among current names (a GeoNames row called Artemivsk), and
+    the answer must say it matched a former name.
+    """
+    if not rec.former_names:
+        return rec
+    former = {fold(n) for n in rec.former_names}
+    return replace(
+        rec,
+        names=[n for n in rec.names if fold(n) not in former or n == rec.name],
+        alt_names=[n for n in rec.alt_names if fold(n) not in former],
+        name_ru=rec.name_ru if not rec.name_ru or fold(rec.name_ru) not in former else None,
+        name_uk=rec.name_uk if not rec.name_uk or fold(rec.name_uk) not in former else None,
+    )
+
+
 def _derive(rec: PlaceRecord, layer: Layer) -> PlaceRecord:
     """Fill the fields that depend on code (display romanisation, district stem)."""
     changes: dict[str, Any] = {}
     if not rec.name_latin:
-        changes["name_latin"] = latin_display(rec.name)
+        changes["name_latin"] = latin_display(rec.name, rec.country_code)
     if not rec.admin2_stem and rec.district:
         changes["admin2_stem"] = _first_stem(rec.district)
     if not rec.names:
@@ -522,6 +548,17 @@ def _apply_links(
             for i in by_key.get((link.country, fold(link.name)), [])
             if not code or places[i].admin1_code == code
         ]
+        renamed_here = False
+        if not hits and code:
+            # The sources still call the place by a former name (Chervonohrad for
+            # Sheptytskyi): the renaming, an official decision, gives it its current name.
+            hits = [
+                i
+                for n in link.former_names
+                for i in by_key.get((link.country, fold(n)), [])
+                if places[i].admin1_code == code
+            ]
+            renamed_here = bool(hits)
         if not hits:
             report["links_without_place"] += 1
             continue
@@ -534,8 +571,17 @@ def _apply_links(
             ),
         )
         p = places[i]
-        places[i] = replace(
-            p, former_names=list(dict.fromkeys([*p.former_names, *link.former_names]))
+        if renamed_here:
+            p = replace(
+                p,
+                name=link.name,
+                name_latin=latin_display(link.name, p.country_code),
+                names=[link.name, *p.names],
+                name_uk=link.name if p.country_code == "UA" else p.name_uk,
+            )
+            report["links_renamed_place"] += 1
+        places[i] = _strip_former(
+            replace(p, former_names=list(dict.fromkeys([*p.former_names, *link.former_names])))
         )
         report["links_applied"] += 1
     return report
@@ -584,7 +630,7 @@ def build_stack(
         members = [rows[i] for i in g]
         if len(members) > 1:
             merged_by["+".join(sorted({m.layer.name for m in members}))] += 1
-        places.append(_merge(members))
+        places.append(_strip_former(_merge(members)))
     iso_to_code = {iso: rec.admin1_code for iso, rec in admin1_by_iso.items()}
     link_report = _apply_links(places, links, iso_to_code)
     flags: Counter[str] = Counter()
