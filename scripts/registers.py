@@ -95,7 +95,11 @@ class PolygonCheck:
 
 
 def _outliers(codes: list[str], lats: list[float], lons: list[float]) -> list[bool]:
-    """Regions without a polygon: farther from the median point than median + 6 MAD and 150 km."""
+    """Regions without a polygon: farther from the median point than median + 8 MAD and 300 km.
+
+    Looser than the postal rule (6 MAD, 150 km): Rosstat points are rarely wrong, and
+    regions such as Krasnoyarsk Krai stretch over 2,000 km.
+    """
     by: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(codes):
         by[c].append(i)
@@ -107,7 +111,7 @@ def _outliers(codes: list[str], lats: list[float], lons: list[float]) -> list[bo
         med = statistics.median(d.values())
         mad = statistics.median(abs(x - med) for x in d.values()) or 1.0
         for i, x in d.items():
-            out[i] = x > med + 6 * mad and x > 150
+            out[i] = x > med + 8 * mad and x > 300
     return out
 
 
@@ -144,7 +148,10 @@ def ru_register_records(
     rest = [i for i, c in enumerate(codes) if not check.has(c)]
     for i, f in zip(
         rest,
-        _outliers([codes[i] for i in rest], [lats[i] for i in rest], [lons[i] for i in rest]),
+        # grouped by the register's own region name: some regions have no code here
+        _outliers(
+            [rows[i]["region"] for i in rest], [lats[i] for i in rest], [lons[i] for i in rest]
+        ),
         strict=True,
     ):
         outside[i] = f

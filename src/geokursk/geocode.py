@@ -839,7 +839,8 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     One rule for every name: a bare "Pokrovsk", "Lyman" or "Donetsk" in the news means
     the town, not a village or a small namesake elsewhere.  Among the tied candidates
     matched as strongly as the best (a main name beats an alternate name), one of at
-    least :data:`PROMINENT_POPULATION` inhabitants (or a capital) with
+    least :data:`PROMINENT_POPULATION` inhabitants, or a capital or a regional or
+    district seat (feature PPLC, PPLA, PPLA2) of known population, with
     :data:`PROMINENCE_RATIO` times the population of every other tied place wins.  An
     unknown population counts as 0; villages never win this way, so homonymous villages
     stay ambiguous.
@@ -851,9 +852,10 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
     top = ranked[0]
     pop = top.place.population or 0
-    if top.place.feature_code == "PPLC":
-        pop = max(pop, PROMINENT_POPULATION)
-    if pop < PROMINENT_POPULATION or top.raw < FUZZY_ACCEPT:  # only for a near-exact name
+    # Administrative rank stands in for size: a capital or a regional or district seat
+    # (Sudzha, 6,940 people) is the place news means, not a hamlet of 43.
+    seat = top.place.feature_code in ("PPLC", "PPLA", "PPLA2")
+    if (pop < PROMINENT_POPULATION and not (seat and pop > 0)) or top.raw < FUZZY_ACCEPT:
         return None
     others = [c for c in ranked[1:] if not _same_place(top, c)]
     if all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
