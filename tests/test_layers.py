@@ -7,6 +7,7 @@ import lzma
 from pathlib import Path
 
 import pytest
+from layer_records import place_record
 
 from geokursk.build import PlaceRecord
 from geokursk.errors import GazetteerFormatError, GazetteerNotFoundError, LayerError
@@ -32,26 +33,7 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return d
 
 
-def _rec(pid: str, name: str, lat: float, lon: float, **kw: object) -> PlaceRecord:
-    base: dict[str, object] = {
-        "id": pid,
-        "name": name,
-        "name_latin": "",
-        "name_ru": None,
-        "name_uk": None,
-        "feature_code": "PPL",
-        "country_code": "RU",
-        "admin1": None,
-        "admin2": None,
-        "lat": lat,
-        "lon": lon,
-        "population": None,
-        "source": "test",
-        "quality": "ok",
-        "provenance": "test",
-    }
-    base.update(kw)
-    return PlaceRecord(**base)  # type: ignore[arg-type]
+_rec = place_record
 
 
 def test_layer_round_trip_keeps_records_and_header(tmp_path: Path) -> None:

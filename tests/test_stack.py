@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from layer_records import place_record
 
 from geokursk import Geocoder
 from geokursk.build import PlaceRecord
@@ -12,28 +13,7 @@ from geokursk.gazetteer import Gazetteer
 from geokursk.layers import Layer, layer_from_file, write_layer
 from geokursk.stack import build_stack, compatible_names, stack_path
 
-
-def _rec(pid: str, name: str, lat: float, lon: float, **kw: object) -> PlaceRecord:
-    base: dict[str, object] = {
-        "id": pid,
-        "name": name,
-        "name_latin": "",
-        "name_ru": None,
-        "name_uk": None,
-        "feature_code": "PPL",
-        "country_code": "RU",
-        "admin1": "Kursk Oblast",
-        "admin2": None,
-        "lat": lat,
-        "lon": lon,
-        "population": None,
-        "source": "test",
-        "quality": "ok",
-        "provenance": pid,
-        "admin1_code": "RU.41",
-    }
-    base.update(kw)
-    return PlaceRecord(**base)  # type: ignore[arg-type]
+_rec = place_record
 
 
 def _area(
