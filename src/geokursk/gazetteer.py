@@ -210,7 +210,7 @@ class Place:
             return ()
         return tuple(SourcePoint(**p) for p in json.loads(self.points))
 
-    @property
+    @cached_property
     def flags(self) -> tuple[str, ...]:
         """The build's quality flags (empty when the row is ``ok``)."""
         return tuple(f for f in self.quality.split(",") if f and f != "ok")
@@ -220,7 +220,7 @@ class Place:
         """True for countries and administrative areas."""
         return self.feature_code in AREA_FEATURES
 
-    @property
+    @cached_property
     def ok(self) -> bool:
         """True when no flag blocks a confident answer (see :data:`SOFT_FLAGS`)."""
         return all(f in SOFT_FLAGS for f in self.flags)

@@ -896,8 +896,9 @@ def _decide(
         c for c in ranked if c.how in EXACT_KINDS or (c.how == "spelling variant" and c.same_name)
     ]
     if named:
-        for c in ranked:
-            if c not in named and c.eligible and c.place.ok:
+        named_ids = {id(c) for c in named}  # identity: dataclass equality is field-by-field
+        for c in ranked[: MAX_ALTERNATIVES + 1]:  # only shown candidates need the note
+            if id(c) not in named_ids and c.eligible and c.place.ok:
                 c.notes.append("a different name; places named exactly so exist")
         pool = named
     else:
