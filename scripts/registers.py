@@ -338,6 +338,8 @@ def ua_locality_records(
             flags.append("historical")
         if r["mz_is_current"] == "0" or r["edtf_deprecated"] or r["superseded_by"]:
             flags.append("not-current")
+        if r["src_geom"] in ("quattroshapes", "qs_pg", "qs"):
+            flags.append("area-centroid")
         for f in flags:
             report[f] += 1
         j = match.get(i)

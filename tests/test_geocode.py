@@ -329,3 +329,21 @@ def test_rivers_are_not_resolved_as_villages(gc: Geocoder, river: str) -> None:
 def test_the_article_before_a_region_is_ignored(gc: Geocoder) -> None:
     r = gc.geocode("the Kursk region")
     assert r.status == "resolved" and r.place is not None and r.place.id == "ne:RU-KRS"
+
+
+def test_the_occupation_names_of_donetsk_and_luhansk_oblasts_are_context(gc: Geocoder) -> None:
+    r = gc.geocode("Дзержинск", context="Министерство обороны сообщило об ударах в ДНР.")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Donetsk Oblast" and "former name" in r.reason
+    r = gc.geocode("Свердловск", context="в Луганской Народной Республике")
+    assert r.status == "resolved" and r.place is not None and r.place.admin1 == "Luhansk Oblast"
+
+
+def test_the_exact_name_next_door_beats_a_transliteration_inside_the_context(
+    gc: Geocoder,
+) -> None:
+    # Рижівка (Sumy Oblast, at the border) is not Рыжевка of Kursk Oblast.
+    r = gc.geocode("Рижівка", context="обстріл з боку Курської області")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Sumy Oblast" and "next door" not in r.reason
+    assert "the only place of this name near it" in r.reason

@@ -90,10 +90,11 @@ _PLACE_COLUMNS = (
 )
 
 #: Quality flags that inform but do not block a confident answer: a point from a
-#: commercial geocoder (checked against the admin unit like every other point), and
+#: commercial geocoder (checked against the admin unit like every other point), the
+#: centroid of an area polygon (quattroshapes rows of Who's On First), and
 #: sources that put one place more than 3 km apart (the chosen point follows the rules
 #: in ``geo/README.md``; every point stays listed in :attr:`Place.sources`).
-SOFT_FLAGS = frozenset({"commercial-geocoder", "points-disagree"})
+SOFT_FLAGS = frozenset({"commercial-geocoder", "points-disagree", "area-centroid"})
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -102,9 +102,10 @@ VARIANT_BASE = 85.0
 # An alternate name (GeoNames alternatenames) is weaker evidence than the main name:
 # such lists hold neighbours' and historical names (L'govskiy lists "Lgov").
 ALT_NAME_SCORE = 95.0
-# A former name (before a renaming) is weaker still, and never beats the current name of
-# another place that fits the context (see _decide).
-FORMER_NAME_SCORE = 92.0
+# A former name (before a renaming) weighs as an alternate name (sources list many former
+# names as alternate names), and never beats the main name of another place that fits the
+# context (see _decide).
+FORMER_NAME_SCORE = 95.0
 SAME_PLACE_KM = 5.0
 SAME_NAME_KM = 15.0
 PROMINENT_POPULATION = 10_000
@@ -904,11 +905,15 @@ def _decide(
     else:
         pool = ranked
     eligible = [c for c in pool if c.eligible and c.place.ok]
-    if not eligible and named and mentions:
+    if named and mentions and not any(c.how in EXACT_KINDS for c in eligible):
+        # The exact name just across the border beats the same name in another language
+        # inside the context (Рижівка in Sumy Oblast, not Рыжевка of Kursk Oblast).
         rescued = _neighbour(named, mentions)
         if rescued is not None:
+            for c in eligible:
+                c.notes.append("a transliteration; the place named exactly so is next door")
             eligible = [rescued]
-    if any(c.how in EXACT_KINDS and c.how != "former name" for c in eligible):
+    if any(c.how in EXACT_KINDS - {"former name", "exact alt"} for c in eligible):
         # Many former names are current names elsewhere (Свердловск, Кировск): a place that
         # carries the name today and fits the context wins over a renamed one.
         for c in eligible:

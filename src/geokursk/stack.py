@@ -368,6 +368,8 @@ def _choose(members: list[_Row]) -> list[_Row]:
         members,
         key=lambda r: (
             r.hard,
+            # a centroid of an area polygon (quattroshapes) is no village's point
+            "area-centroid" in r.rec.quality,
             r.layer.point_rank,
             r.order,
             not confirmed(r),
