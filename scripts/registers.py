@@ -471,11 +471,33 @@ def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], in
     for idxs in groups.values():
         if len(idxs) < 2:
             continue
+        # The best *point* is kept (a GeoNames point before a WOF edit before a
+        # quattroshapes centroid); the best *name* (the official one) is carried over.
+        src_order = {"wof-geonames": 0, "wof-whosonfirst": 1}
         ranked = sorted(
-            idxs, key=lambda i: (records[i].name_rank, records[i].quality != "ok", records[i].id)
+            idxs,
+            key=lambda i: (
+                any(f not in ("ok", "area-centroid") for f in records[i].quality.split(",")),
+                "area-centroid" in records[i].quality,
+                src_order.get(records[i].source, 2),
+                records[i].name_rank,
+                records[i].id,
+            ),
         )
         keep = records[ranked[0]]
         others = [records[i] for i in ranked[1:]]
+        official = min([keep, *others], key=lambda r: r.name_rank)
+        if official is not keep and official.name_rank < keep.name_rank:
+            keep = replace(
+                keep,
+                name=official.name,
+                name_latin=official.name_latin,
+                name_uk=official.name_uk,
+                names=list(dict.fromkeys([*official.names, *keep.names])),
+                admin2=official.admin2,
+                district=official.district,
+                name_rank=official.name_rank,
+            )
         extra = [n for o in others for n in (*o.names, *o.alt_names) if n not in keep.names]
         records[ranked[0]] = replace(
             keep,
