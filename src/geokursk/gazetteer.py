@@ -167,7 +167,7 @@ class Place:
         Which source supplied the row (``geonames-postal``, ``wikipedia``...).
     quality : str
         ``"ok"``, or the flags the build raised (``outside-admin1``,
-        ``shared-coordinate``, ``low-accuracy``, ``superseded``...).  Flagged
+        ``shared-coordinate``, ``low-accuracy``, ``points-disagree``...).  Flagged
         places never become confident answers.
     provenance : str
         Human-readable origin: file, row id, licence.

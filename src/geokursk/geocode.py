@@ -21,13 +21,17 @@ How a name is resolved
    for approximate spellings).  An approximate spelling (similarity below
    :data:`FUZZY_ACCEPT`) is resolved only when a context area or a
    co-mentioned place supports it.
-5. **Decision.**  Rows flagged by the gazetteer build (postal points outside
-   their region, shared coordinates, low accuracy, superseded) are never
-   returned as answers, only listed as alternatives.  No eligible candidate:
+5. **Decision.**  When the query is some place's name, differently named
+   places are out (exact before approximate).  Rows flagged by the gazetteer
+   build (points outside their region, shared coordinates, low accuracy) are
+   never returned as answers, only listed as alternatives; a place named
+   exactly just outside the context region survives when it is the only one
+   (:data:`NEIGHBOUR_KM`).  No eligible candidate:
    ``unresolved``.  Two eligible candidates more than 5 km apart within
-   :data:`TIE_MARGIN` points: ``ambiguous``, unless one is a city of
-   50,000+ people with five times the population of every tied namesake
-   (prominence: a bare "Donetsk" means the big city).  Otherwise ``resolved``.
+   :data:`TIE_MARGIN` points: ``ambiguous``, unless one is prominent (10,000+
+   people, or a capital or regional or district seat, with three times the
+   population of every tied namesake matched as strongly: a bare "Pokrovsk"
+   means the town).  Otherwise ``resolved``.
 
 Which near-matches count (:func:`is_spelling_variant`, measured on the pairs
 in ``tests/data/spelling_variants.csv`` by ``tests/test_thresholds.py``): a
