@@ -47,22 +47,13 @@ from shapely.geometry import Point, mapping
 from geokursk.build import PlaceRecord, _usable_alt, iter_postal
 from geokursk.geocode import haversine_km
 from geokursk.layers import LAYER_SUFFIX, write_layer
-from geokursk.normalize import fold, latin_forms, romanize, skeleton, stem
-from geokursk.stack import latin_display
+from geokursk.normalize import fold, latin_forms, romanize, skeleton
+from geokursk.stack import district_stem, latin_display
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_COORD_DECIMALS = 4
 CITY_MERGE_KM = 5.0
 WIKI_MERGE_KM = 100.0
-
-
-def first_stem(name: str) -> str:
-    key = fold(romanize(name)[0]) if name else ""
-    words = key.split()
-    return stem(words[0]) if words else ""
-
-
-# --- admin-1 -----------------------------------------------------------------
 
 
 def load_admin1(geo: Path) -> gpd.GeoDataFrame:
@@ -825,7 +816,7 @@ def area_records(
     dist: dict[tuple[str, str], list[PlaceRecord]] = defaultdict(list)
     for rec in records:
         if rec.source == "geonames-postal" and rec.admin2 and rec.district:
-            a2 = first_stem(rec.district)
+            a2 = district_stem(rec.district)
             if a2:
                 dist[(rec.admin1_code, a2)].append(rec)
     for code, a2 in sorted(dist):

@@ -57,6 +57,7 @@ __all__ = [
     "MERGE_KM",
     "build_stack",
     "compatible_names",
+    "district_stem",
     "ensure_stack",
     "latin_display",
     "stack_path",
@@ -94,7 +95,8 @@ def latin_display(name: str, country: str = "") -> str:
     )
 
 
-def _first_stem(name: str) -> str:
+def district_stem(name: str) -> str:
+    """Return the stem a district name is compared by (``osm:`` ids pass through)."""
     if name.startswith("osm:"):
         return name
     key = fold(romanize(name)[0]) if name else ""
@@ -214,9 +216,6 @@ def _flags(quality: str) -> list[str]:
     return [f for f in quality.split(",") if f and f != "ok"]
 
 
-_haversine = haversine_km
-
-
 def _main_keys(rec: PlaceRecord) -> set[str]:
     names = [rec.name, rec.name_ru, rec.name_uk, *rec.names]
     if rec.name_latin:
@@ -257,7 +256,7 @@ def _pairs(rows: Sequence[_Row]) -> list[tuple[float, int, int]]:
             for j in members[x + 1 :]:
                 a, b = rows[i], rows[j]
                 if a.order != b.order:
-                    d = _haversine(a.rec.lat, a.rec.lon, b.rec.lat, b.rec.lon)
+                    d = haversine_km(a.rec.lat, a.rec.lon, b.rec.lat, b.rec.lon)
                     if d <= MERGE_KM:
                         seen.add((min(i, j), max(i, j)))
                         out.append((d, min(i, j), max(i, j)))
@@ -288,7 +287,7 @@ def _pairs(rows: Sequence[_Row]) -> list[tuple[float, int, int]]:
                         continue
                     if ra.admin1_code and rb.admin1_code and ra.admin1_code != rb.admin1_code:
                         continue
-                    d = _haversine(ra.lat, ra.lon, rb.lat, rb.lon)
+                    d = haversine_km(ra.lat, ra.lon, rb.lat, rb.lon)
                     if d <= MERGE_KM:
                         seen.add((i, j))
                         out.append((d, i, j))
@@ -343,7 +342,7 @@ def _groups(rows: Sequence[_Row]) -> list[list[int]]:
         ]
         if same_layer or rows[i].order in layers_of[root]:
             continue  # homonyms within one district: do not guess
-        if _haversine(rec.lat, rec.lon, rows[root].rec.lat, rows[root].rec.lon) > FAR_MERGE_KM:
+        if haversine_km(rec.lat, rec.lon, rows[root].rec.lat, rows[root].rec.lon) > FAR_MERGE_KM:
             continue
         parent[i] = root
         layers_of[root] |= layers_of.pop(i)
@@ -360,7 +359,7 @@ def _choose(members: list[_Row]) -> list[_Row]:
         return any(
             o is not r
             and not o.hard
-            and _haversine(r.rec.lat, r.rec.lon, o.rec.lat, o.rec.lon) <= CONFIRM_KM
+            and haversine_km(r.rec.lat, r.rec.lon, o.rec.lat, o.rec.lon) <= CONFIRM_KM
             for o in members
         )
 
@@ -389,7 +388,7 @@ def _merge(members: list[_Row]) -> PlaceRecord:
     points = []
     far = []
     for r in ordered:
-        d = _haversine(rec.lat, rec.lon, r.rec.lat, r.rec.lon)
+        d = haversine_km(rec.lat, rec.lon, r.rec.lat, r.rec.lon)
         points.append(
             {
                 "id": r.rec.id,
@@ -493,7 +492,7 @@ def _derive(rec: PlaceRecord, layer: Layer) -> PlaceRecord:
     if not rec.name_latin:
         changes["name_latin"] = latin_display(rec.name, rec.country_code)
     if not rec.admin2_stem and rec.district:
-        changes["admin2_stem"] = _first_stem(rec.district)
+        changes["admin2_stem"] = district_stem(rec.district)
     if not rec.names:
         changes["names"] = [rec.name]
     return replace(rec, **changes) if changes else rec
