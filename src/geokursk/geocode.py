@@ -9,29 +9,49 @@ How a name is resolved
    threshold, keys whose skeleton shares the first three letters are scored
    too (a blocked fuzzy search: an index range scan, never a full scan).
 2. **Context.**  Area phrases in the context text ("in the Kursk region",
-   "Sudzha district", "Sumy Oblast, Ukraine", "Курской области") are
-   recognised against the gazetteer's areas.  A candidate outside every
-   named country/region is *not eligible*; one inside a named district
-   gains a bonus.
+   "Sudzha district", "Sumy Oblast, Ukraine", "Курской области", Сумщині) are
+   recognised against the gazetteer's areas; a district is read in the region
+   named with it (a district none of whose readings lies in a named region is
+   dropped as misread).  A candidate outside every named country/region is
+   *not eligible*; one inside a named region gains 6 points, inside a named
+   district 8 more.  An area after "from", «из», «з боку» (words in
+   ``data/words/movement.csv``) is where a movement comes from: a candidate
+   inside it loses 6 points, one within :data:`NEIGHBOUR_KM` of it gains 6.
+   A context in which nothing is recognised gives a warning.
 3. **Co-mentions.**  Names passed together to :meth:`Geocoder.geocode_many`
    are resolved jointly: a candidate near eligible candidates of the other
    names gains a bonus, so three villages mentioned together resolve to the
    cluster that lies close together.
-4. **Priors.**  Population and capital status add a little (a quarter as much
-   for approximate spellings).  An approximate spelling (similarity below
-   :data:`FUZZY_ACCEPT`) is resolved only when a context area or a
-   co-mentioned place supports it.
-5. **Decision.**  When the query is some place's name, differently named
-   places are out (exact before approximate).  Rows flagged by the gazetteer
-   build (points outside their region, shared coordinates, low accuracy) are
-   never returned as answers, only listed as alternatives; a place named
-   exactly just outside the context region survives when it is the only one
-   (:data:`NEIGHBOUR_KM`).  No eligible candidate:
-   ``unresolved``.  Two eligible candidates more than 5 km apart within
-   :data:`TIE_MARGIN` points: ``ambiguous``, unless one is prominent (10,000+
-   people, or a capital or regional or district seat, with three times the
-   population of every tied namesake matched as strongly: a bare "Pokrovsk"
-   means the town).  Otherwise ``resolved``.
+4. **Priors, one rule for every name.**  Population and capital status add a
+   little (a quarter as much for approximate spellings).  An approximate
+   spelling (similarity below :data:`FUZZY_ACCEPT`) is resolved only when a
+   context area or a co-mentioned place supports it.
+5. **Decision.**
+   - *Exact before approximate*: when the query is some place's name,
+     differently named places are out.  When the places named exactly are
+     flagged, or excluded only by a country named in passing ("Ukraine said
+     ..."), or bear the name only as an alternate name while a place bearing
+     it as main name lies next door, a transliteration is not swapped in: the
+     answer is ``ambiguous`` and names them.
+   - Rows flagged by the gazetteer build (points outside their region, shared
+     coordinates, low accuracy) are never returned as answers, only listed as
+     alternatives; a place named exactly just outside the context region
+     survives when it is the only one (:data:`NEIGHBOUR_KM`).
+   - No eligible candidate: ``unresolved``.  Two eligible candidates more than
+     5 km apart within :data:`TIE_MARGIN` points, or the same name in the other
+     language within :data:`NEIGHBOUR_KM` in the same region: ``ambiguous``,
+     unless one is prominent (10,000+ people, or a capital or regional or
+     district seat, with three times the population of every tied namesake
+     matched as strongly and, when a context area supports some of them,
+     supported too: a bare "Pokrovsk" means the town).
+   - A region named in the sentence for another place ("from Bilohorivka
+     towards Siversk, Donetsk region") does not decide between two places of
+     the name on either side of a regional border (:data:`NEIGHBOUR_KM`
+     apart): ``ambiguous``.  It does when it is said of the name itself
+     ("Bilohorivka, Donetsk region"; connecting words in
+     ``data/words/attach.csv``), or when the context was given for the name.
+   - A best score below :data:`CONFIDENT_SCORE`: ``ambiguous``.  Otherwise
+     ``resolved``, with the reason naming the context that decided.
 
 Which near-matches count (:func:`is_spelling_variant`, measured on the pairs
 in ``tests/data/spelling_variants.csv`` by ``tests/test_thresholds.py``): a
@@ -129,6 +149,10 @@ EXACT_KINDS = frozenset(
         "admin2 name",
     }
 )
+#: Below this score a single best candidate is reported ``ambiguous``, not resolved.
+#: Calibrated on ``tests/data/geocode_eval.csv`` (``benchmarks/eval_geocode.py``): every
+#: resolved answer scoring 90 or more was within 5 km of the gold point.
+CONFIDENT_SCORE = 90.0
 COHESION_KM = 30.0
 MAX_ALTERNATIVES = 8
 
@@ -166,6 +190,10 @@ class AreaMention:
     end: int
     level: str  # "country", "admin1", "admin2"
     places: tuple[Place, ...]
+    #: The area is where a movement comes from ("from the Kursk region", «с территории
+    #: Курской области», «з окупованої частини Запорізької області»): the places of the
+    #: sentence lie elsewhere, usually next door.
+    origin: bool = False
 
     @property
     def label(self) -> str:
@@ -256,6 +284,7 @@ class _Cand:
     total: float = 0.0
     eligible: bool = True
     supported: bool = False  # inside a context area, or near a co-mentioned place
+    in_context: bool = False  # inside (or, for an area of origin, next to) a context area
     notes: list[str] = field(default_factory=list)
     same_name: bool = True  # the query is this place's name (exactly, or transliterated)
     outside: str = ""  # why the context excluded it ("" when it did not)
@@ -377,9 +406,10 @@ class Geocoder:
                 continue
             n, level, places = found
             start, end = tokens[i][1], tokens[i + n - 1][2]
-            out.append(AreaMention(text[start:end], start, end, level, tuple(places)))
+            origin = _after_origin_word(folded, [t[1] for t in tokens], i, out)
+            out.append(AreaMention(text[start:end], start, end, level, tuple(places), origin))
             i += n
-        return out
+        return _districts_in_regions(out)
 
     # -- single and joint geocoding -----------------------------------------------
 
@@ -616,6 +646,71 @@ def _best_keys(
 # --- context matching -------------------------------------------------------------
 
 
+@functools.cache
+def _word_list(name: str, kind: str | None = None) -> frozenset[str]:
+    """Folded words of ``data/words/<name>.csv`` (of one ``kind`` when given)."""
+    import csv
+    from importlib import resources
+
+    text = (resources.files("geokursk") / "data" / "words" / f"{name}.csv").read_text(
+        encoding="utf-8"
+    )
+    rows = csv.DictReader(text.splitlines())
+    return frozenset(fold(r["word"]) for r in rows if kind is None or r["kind"] == kind)
+
+
+def _districts_in_regions(mentions: list[AreaMention]) -> list[AreaMention]:
+    """Keep, of the districts a district mention may mean, those in a region also named.
+
+    "Shuysky district" in a text about Russia's Ivanovo region is Shuysky District of
+    Ivanovo Oblast, not a district of Altai spelled alike; «Хотінська громада Сумщини» is
+    not Khotynskyi Raion of Chernivtsi Oblast.  A district none of whose readings lies in
+    a region named in the same text is dropped as misread; with no region named, every
+    reading is kept.
+    """
+    codes = {
+        a.admin1_code
+        for m in mentions
+        if m.level == "admin1" and not m.origin
+        for a in m.places
+        if a.admin1_code
+    }
+    if not codes:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.level == "admin2" and not m.origin:
+            inside = tuple(a for a in m.places if a.admin1_code in codes)
+            if not inside:
+                continue
+            m = AreaMention(m.text, m.start, m.end, m.level, inside, m.origin)
+        out.append(m)
+    return out
+
+
+def _after_origin_word(
+    folded: Sequence[str], starts: Sequence[int], i: int, found: Sequence[AreaMention]
+) -> bool:
+    """Tell whether the area starting at token ``i`` follows a word such as "from" or «из».
+
+    Up to three tokens back are looked at; words such as "the", «территории» or an area
+    named just before ("from Ukraine's Sumy region") may stand between.
+    """
+    origin_words, bridges = _word_list("movement", "from"), _word_list("movement", "bridge")
+    j = i - 1
+    steps = 0
+    while j >= 0 and steps < 3:
+        word = folded[j]
+        if word in origin_words:
+            return True
+        in_area = any(m.start <= starts[j] < m.end for m in found)
+        if word not in bridges and not in_area:
+            return False
+        j -= 1
+        steps += 1
+    return False
+
+
 def _phrase_stems(phrase: str) -> set[str]:
     out = set()
     for key in latin_forms(phrase) if has_cyrillic(phrase) else {phrase}:
@@ -710,6 +805,25 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
     c.total = c.name_score
     if not mentions:
         return
+    for m in mentions:
+        if not m.origin or m.level == "country":
+            continue
+        # "Advancing from the Kursk region, they took Basivka": the place lies outside the
+        # area of origin, within reach of it; a namesake inside it, or far away, loses.
+        if any(_in_area(c.place, a, m.level) for a in m.places):
+            c.total -= 6
+            c.notes.append(f"inside {m.label}, named as where the movement comes from")
+            continue
+        polygons = [g for a in m.places for g in _area_polygons(a)]
+        if polygons:
+            d = min(_km_to_polygon(c.place, g) for g in polygons)
+            if d <= NEIGHBOUR_KM:
+                c.total += 6
+                c.supported = c.in_context = True
+                c.notes.append(f"{d:.0f} km from {m.label}, named as where the movement comes from")
+    mentions = [m for m in mentions if not m.origin]
+    if not mentions:
+        return
     by_level: dict[str, list[Place]] = {}
     for m in mentions:
         by_level.setdefault(m.level, []).extend(m.places)
@@ -722,7 +836,7 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
     p = c.place
     if p.is_area and any(p.id == a.id for lst in by_level.values() for a in lst):
         c.notes.append("named in context")
-        c.supported = True
+        c.supported = c.in_context = True
         c.total += 5
         return
     if "country" in by_level or "_implied_country" in by_level:
@@ -743,11 +857,11 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
             return
         c.total += 6
         c.notes.append(f"inside {p.admin1}")
-        c.supported = True
+        c.supported = c.in_context = True
     elif "country" in by_level:
         c.total += 2
         c.notes.append(f"inside context country {p.country_code}")
-        c.supported = True
+        c.supported = c.in_context = True
     if "admin2" in by_level:
         if any(_in_area(p, a, "admin2") for a in by_level["admin2"]):
             c.total += 8
@@ -850,6 +964,9 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     unknown population counts as 0; villages never win this way, so homonymous villages
     stay ambiguous.
     """
+    if any(c.in_context for c in tied):
+        # A context area outweighs size: only candidates it supports compete.
+        tied = [c for c in tied if c.in_context]
     best_name = max(c.name_score for c in tied)
     # Only namesakes matched as strongly compete on prominence: a town's *main* name beats
     # another town's alternate name whatever their sizes ("Suja" is not Shuya).
@@ -917,6 +1034,51 @@ def _decide(
             for c in eligible:
                 c.notes.append("a transliteration; the place named exactly so is next door")
             eligible = [rescued]
+    # A country named in passing ("Ukraine said ...") is weak evidence next to a region.
+    countries_only = all(m.level == "country" for m in mentions if not m.origin)
+    blocked = [
+        c
+        for c in named
+        if c.how in EXACT_KINDS
+        and (
+            (c.eligible and not c.place.ok)
+            or (countries_only and c.outside.startswith("outside context country"))
+        )
+    ]
+    kinds = {c.how for c in eligible if c.how in EXACT_KINDS}
+    if kinds == {"exact alt"}:
+        # Inside the context the name is only an alternate name (sources list neighbours'
+        # and historical names as alternates); a place that bears it as its main name
+        # just across the context region's border is as likely.
+        blocked += _main_names_next_door(named, mentions)
+    if blocked and eligible and kinds <= {"exact alt"}:
+        # The places named exactly so are flagged, or excluded only by a country named in
+        # passing ("Ukraine said it hit ... near Bryansk"): a transliteration elsewhere is
+        # not the same evidence, so the answer names both and does not choose.
+        why = "; ".join(
+            f"{c.place.name_latin} ({c.place.admin_path()}): "
+            + (c.outside or f"flagged {c.place.quality}")
+            for c in blocked[:3]
+        )
+        first = eligible[0]
+        reason = (
+            f"places named exactly {query!r} are not usable ({why}); "
+            f"{first.place.name_latin} ({first.place.admin_path()}) is only a {first.how} "
+            f"'{first.key}'; not choosing between them"
+        )
+        return GeocodeResult(
+            query,
+            "ambiguous",
+            None,
+            min(100.0, first.total),
+            reason,
+            tuple(
+                Alternative(c.place, min(100.0, c.total), _describe(c))
+                for c in ranked[:MAX_ALTERNATIVES]
+            ),
+            context,
+            warnings,
+        )
     if any(c.how in EXACT_KINDS - {"former name", "exact alt"} for c in eligible):
         # Many former names are current names elsewhere (Свердловск, Кировск): a place that
         # carries the name today and fits the context wins over a renamed one.
@@ -968,6 +1130,22 @@ def _decide(
     rivals = [
         c for c in eligible[1:] if best.total - c.total < TIE_MARGIN and not _same_place(best, c)
     ]
+    if best.how in EXACT_KINDS:
+        # The same name in the other language nearby (Новобахмутовка here, Новобахмутівка
+        # 12 km away, with no Russian name on record) is a namesake, not a worse match.
+        rivals += [
+            c
+            for c in eligible[1:]
+            if c not in rivals
+            and c.how == "spelling variant"
+            and c.same_name
+            and c.raw >= FUZZY_ACCEPT
+            and c.place.country_code == best.place.country_code
+            and c.place.admin1_code == best.place.admin1_code
+            and not _same_place(best, c)
+            and haversine_km(best.place.lat, best.place.lon, c.place.lat, c.place.lon)
+            <= NEIGHBOUR_KM
+        ]
     prominent = _prominent([best, *rivals]) if rivals else None
     if prominent is not None:
         prominent.notes.append(
@@ -983,6 +1161,13 @@ def _decide(
             f"{best.raw:.0f}) and nothing in the context supports it; add context"
         )
         return result("unresolved", None, 0.0, reason)
+    if not rivals and best.total < CONFIDENT_SCORE:
+        reason = (
+            f"best candidate {best.place.name_latin} ({best.place.admin_path()}) scores "
+            f"{best.total:.0f}, below the calibrated threshold {CONFIDENT_SCORE:.0f}: "
+            f"{_describe(best)}"
+        )
+        return result("ambiguous", None, min(100.0, best.total), reason)
     if rivals:
         reason = (
             f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "
@@ -990,7 +1175,107 @@ def _decide(
             "add context (region or district) to choose"
         )
         return result("ambiguous", None, min(100.0, best.total), reason)
+    if context and mentions and not _attached(query, context, mentions):
+        # The region is named in the sentence but for another place ("from Bilohorivka
+        # towards Siversk, Donetsk region"): a place of this exact name just across the
+        # region's border is as likely, so the answer names both and does not choose.
+        next_door = _namesakes_next_door(best, named, mentions)
+        if next_door:
+            labels = ", ".join(
+                f"{c.place.name_latin} ({c.place.admin_path()}, {d:.0f} km away)"
+                for d, c in next_door[:3]
+            )
+            reason = (
+                f"the context region is named for another place, not for {query!r}; "
+                f"{best.place.admin_path()} fits it, but {labels} lies next door; "
+                "add the region of this place to choose"
+            )
+            return result("ambiguous", None, min(100.0, best.total), reason)
     return result("resolved", best.place, min(100.0, best.total), _describe(best))
+
+
+def _attached(query: str, context: str, mentions: Sequence[AreaMention]) -> bool:
+    """Tell whether a region or district of the context is said of this very name.
+
+    True when the name does not occur in the context (the context was given for it), or
+    when an area follows it with only connecting words between ("Olgovka and Korenevo in
+    the Kursk region", «Ольговка Курской области») or precedes it directly ("Kursk
+    region's Olgovka").  Connecting words are in ``data/words/attach.csv``.
+    """
+    folded = context.casefold()
+    q = query.casefold().strip()
+    stem = q[: max(4, len(q) - 3)] if len(q) > 5 else q
+    positions = [m.start() for m in re.finditer(re.escape(stem), folded)]
+    if not positions:
+        return True
+    connectors = _word_list("attach")
+    areas = [m for m in mentions if not m.origin and m.level != "country"]
+    if not areas:
+        return True
+    for pos in positions:
+        word_end = pos + len(stem)
+        while word_end < len(context) and (
+            context[word_end].isalpha() or context[word_end] in "-'’"
+        ):
+            word_end += 1
+        for m in areas:
+            if m.start >= word_end:
+                between = context[word_end : m.start]
+            elif m.end <= pos:
+                between = context[m.end : pos]
+                if len(between.strip(" ,'’s")) > 0:
+                    continue
+            else:
+                continue
+            words = _WORD.findall(between)
+            if all(w[0].isupper() or fold(w) in connectors for w in words):
+                return True
+    return False
+
+
+def _main_names_next_door(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> list[_Cand]:
+    """Places bearing the name as main name, outside the context regions, within reach."""
+    outside = [c for c in named if c.how == "exact name" and c.place.ok and c.outside]
+    if not outside:
+        return []
+    polygons = [
+        g
+        for m in mentions
+        if not m.origin and m.level in ("admin1", "admin2")
+        for a in m.places
+        for g in _area_polygons(a)
+    ]
+    return [
+        c
+        for c in outside
+        if polygons and min(_km_to_polygon(c.place, g) for g in polygons) <= NEIGHBOUR_KM
+    ]
+
+
+def _namesakes_next_door(
+    best: _Cand, named: Sequence[_Cand], mentions: Sequence[AreaMention]
+) -> list[tuple[float, _Cand]]:
+    """Places named exactly as ``best`` was, outside the context region, near ``best``.
+
+    Within :data:`NEIGHBOUR_KM` of it: two villages of one name on either side of a
+    regional border, where a region named for another place cannot tell them apart.
+    """
+    if best.how not in EXACT_KINDS:
+        return []
+    outside = [
+        c
+        for c in named
+        if c.how in EXACT_KINDS
+        and c.place.ok
+        and c.outside.startswith("outside context region")
+        and c.name_score >= best.name_score - TIE_MARGIN
+        and not _same_place(c, best)
+    ]
+    if not outside:
+        return []
+    b = best.place
+    near = [(haversine_km(b.lat, b.lon, c.place.lat, c.place.lon), c) for c in outside]
+    return sorted(((d, c) for d, c in near if d <= NEIGHBOUR_KM), key=lambda x: x[0])
 
 
 def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand | None:

@@ -413,17 +413,23 @@ def _merge(members: list[_Row]) -> PlaceRecord:
                 return v
         return getattr(rec, attr)
 
-    names: list[str] = []
-    alts: list[str] = []
-    former: list[str] = []
-    for r in sorted(ordered, key=lambda r: r.rec.name_rank):
-        names += [n for n in (r.rec.name, *r.rec.names) if n]
-        alts += r.rec.alt_names
-        former += r.rec.former_names
     # The display name comes from the most authoritative name (official registers first),
     # which need not be the row whose point is used.
     named = sorted(ordered, key=lambda r: (r.layer.user is False, r.rec.name_rank))
     display = named[0].rec.name
+    names: list[str] = []
+    alts: list[str] = []
+    former: list[str] = []
+    for r in sorted(ordered, key=lambda r: r.rec.name_rank):
+        own = [n for n in (r.rec.name, *r.rec.names) if n]
+        if r.rec.name_rank > named[0].rec.name_rank and not compatible_names(r.rec.name, display):
+            # A less authoritative source that calls the place otherwise (GeoNames still
+            # names Kypuche "Artemivsk") contributes alternate names, not main names.
+            alts += own
+        else:
+            names += own
+        alts += r.rec.alt_names
+        former += r.rec.former_names
     for r in ordered:  # registers write е for ё: keep a source's ё spelling for display
         if fold(r.rec.name) == fold(display) and "ё" in r.rec.name.lower():
             display = r.rec.name
@@ -476,13 +482,18 @@ def _strip_former(rec: PlaceRecord) -> PlaceRecord:
     """
     if not rec.former_names:
         return rec
-    former = {fold(n) for n in rec.former_names}
+    # Compared by Latin key: GeoNames writes "Krasnyy Luch", the renaming "Krasnyi Luch".
+    former = {k for n in rec.former_names for k in latin_forms(n)}
+
+    def was(name: str | None) -> bool:
+        return bool(name) and bool(latin_forms(name or "") & former)
+
     return replace(
         rec,
-        names=[n for n in rec.names if fold(n) not in former or n == rec.name],
-        alt_names=[n for n in rec.alt_names if fold(n) not in former],
-        name_ru=rec.name_ru if not rec.name_ru or fold(rec.name_ru) not in former else None,
-        name_uk=rec.name_uk if not rec.name_uk or fold(rec.name_uk) not in former else None,
+        names=[n for n in rec.names if not was(n) or n == rec.name],
+        alt_names=[n for n in rec.alt_names if not was(n)],
+        name_ru=None if was(rec.name_ru) else rec.name_ru,
+        name_uk=None if was(rec.name_uk) else rec.name_uk,
     )
 
 
