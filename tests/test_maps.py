@@ -443,9 +443,9 @@ def test_cli_map_writes_a_self_contained_file(
     from geokursk import cli
 
     claims_gdf, places_gdf = sample_frames
-    monkeypatch.setattr(claims_module, "load_claims", lambda path: ["x"] * len(claims_gdf))
-    monkeypatch.setattr(claims_module, "claims_frame", lambda claims: claims_gdf)
-    monkeypatch.setattr(claims_module, "claim_places_frame", lambda claims: places_gdf)
+    monkeypatch.setattr(claims_module, "load_claims", lambda path: [])
+    monkeypatch.setattr(claims_module, "claims_frame", lambda claims, **_: claims_gdf)
+    monkeypatch.setattr(claims_module, "claim_places_frame", lambda claims, **_: places_gdf)
     monkeypatch.setattr(maps, "_default_reference", lambda: reference_frames)
     out = tmp_path / "sub" / "map.html"
     assert cli.main(["map", "-o", str(out), "--self-contained"]) == 0
@@ -465,8 +465,8 @@ def test_cli_map_reports_unwritable_output_on_one_line(
 
     claims_gdf, places_gdf = sample_frames
     monkeypatch.setattr(claims_module, "load_claims", lambda path: [])
-    monkeypatch.setattr(claims_module, "claims_frame", lambda claims: claims_gdf)
-    monkeypatch.setattr(claims_module, "claim_places_frame", lambda claims: places_gdf)
+    monkeypatch.setattr(claims_module, "claims_frame", lambda claims, **_: claims_gdf)
+    monkeypatch.setattr(claims_module, "claim_places_frame", lambda claims, **_: places_gdf)
     monkeypatch.setattr(maps, "_default_reference", lambda: (None, None))
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

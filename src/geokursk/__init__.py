@@ -21,6 +21,7 @@ from geokursk.errors import (
     GeokurskError,
     InvalidQueryError,
     LayerError,
+    UsageError,
 )
 from geokursk.extract import (
     ClaimCandidate,
@@ -73,6 +74,7 @@ _LAZY: dict[str, str] = {
     "claims_to_records": "geokursk.claims",
     "dump_claims": "geokursk.claims",
     "load_claims": "geokursk.claims",
+    "parse_claims": "geokursk.claims",
     "export_frame": "geokursk.export",
     "frame_to_geojson": "geokursk.export",
     "write_csv": "geokursk.export",
@@ -148,6 +150,7 @@ if TYPE_CHECKING:  # pragma: no cover
         claims_to_records,
         dump_claims,
         load_claims,
+        parse_claims,
     )
     from geokursk.export import (
         export_frame,
@@ -234,6 +237,7 @@ __all__ = [
     "Side",
     "Source",
     "SourcePoint",
+    "UsageError",
     "__version__",
     "add_user_layer",
     "admin1_frame",
@@ -267,6 +271,7 @@ __all__ = [
     "load_claims",
     "local_metric_crs",
     "mentions_frame",
+    "parse_claims",
     "raions_frame",
     "read_article",
     "read_layer",

@@ -13,7 +13,13 @@ Claims files come in two shapes, both accepted by :func:`load_claims`:
 * the dataset file, ``{"schema": "geokursk.claims/1", "name": ..., "claims": [...]}``;
 * the output of ``geokursk claims --json`` (:func:`claims_to_records`): a JSON
   array of claim objects whose places carry read-only geocoding keys
-  (``status``, ``lat``, ``lon``, ...), which are ignored on input.
+  (``status``, ``lat``, ``lon``, ...), which are ignored on input;
+* the output of ``geokursk extract --json`` (``{"schema":
+  "geokursk.extraction/1", ..., "claims": [...]}``): machine-extracted claim
+  candidates.  Their ``reviewed`` field is ``false`` until an analyst, having
+  checked a claim against the article, sets it to ``true``; maps and frames
+  show unreviewed claims as such.  The extraction's own keys (``places``,
+  ``notes``, each claim's ``extraction`` span) are ignored on input.
 
 Location precision follows the spirit of ACLED ``geo_precision`` and UCDP
 ``where_prec``: ``settlement`` (at a named place), ``near_settlement`` ("near"
@@ -48,6 +54,7 @@ from geokursk.errors import ClaimsValidationError
 
 __all__ = [
     "EMBEDDED_CLAIMS",
+    "EXTRACTION_SCHEMA",
     "PRECISION_RADIUS_M",
     "SCHEMA",
     "Channel",
@@ -70,6 +77,7 @@ __all__ = [
     "claims_to_records",
     "dump_claims",
     "load_claims",
+    "parse_claims",
 ]
 
 #: Identifier of the dataset file format written by :func:`dump_claims`.
@@ -301,10 +309,17 @@ class Claim(_Model):
     responds_to: tuple[ClaimId, ...] = ()
     response: Response | None = None
     notes: Text | None = None
+    #: False for a machine-extracted claim nobody has checked against its source yet.
+    reviewed: bool = True
 
 
+#: Identifier of the document ``geokursk extract --json`` writes.
+EXTRACTION_SCHEMA = "geokursk.extraction/1"
+_EXTRACTION_KEYS = frozenset(
+    {"schema", "reference_date", "date_basis", "dateline", "notes", "places", "claims"}
+)
 # Keys `claims_to_records` adds for readers; ignored when such output is loaded.
-_READ_ONLY_CLAIM_KEYS = frozenset({"claim_status"})
+_READ_ONLY_CLAIM_KEYS = frozenset({"claim_status", "extraction"})
 _READ_ONLY_PLACE_KEYS = frozenset(
     {"status", "lat", "lon", "matched_name", "place_id", "admin1", "country_code"}
 )
@@ -386,6 +401,35 @@ def _parse_claims_text(text: str, path: Path) -> list[Claim]:
         raise ClaimsValidationError(
             path, None, None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    return parse_claims(data, path)
+
+
+def parse_claims(data: Any, source: str | Path = "<data>") -> list[Claim]:
+    """Validate claims already decoded from JSON, in any shape :func:`load_claims` reads.
+
+    Parameters
+    ----------
+    data : object
+        A dataset object, a ``geokursk claims --json`` array, or a
+        ``geokursk extract --json`` document (e.g. ``extraction.to_dict()``).
+    source : str or Path
+        Named in error messages.
+
+    Returns
+    -------
+    list of Claim
+
+    Raises
+    ------
+    geokursk.errors.ClaimsValidationError
+        As :func:`load_claims`.
+
+    Examples
+    --------
+    >>> parse_claims({"schema": "geokursk.claims/1", "claims": []})
+    []
+    """
+    path = Path(source)
     raw_claims = _raw_claim_list(data, path)
     claims = [_validate_one(raw, i, path) for i, raw in enumerate(raw_claims)]
     _check_claims(claims, path)
@@ -396,6 +440,21 @@ def _raw_claim_list(data: Any, path: Path) -> list[Any]:
     if isinstance(data, list):
         # `geokursk claims --json` output: drop the read-only geocoding keys.
         return [_strip_read_only(item) for item in data]
+    if isinstance(data, dict) and data.get("schema") == EXTRACTION_SCHEMA:
+        unknown = sorted(set(data) - _EXTRACTION_KEYS)
+        if unknown:
+            raise ClaimsValidationError(
+                path, None, unknown[0], f"unknown key in a {EXTRACTION_SCHEMA} document"
+            )
+        claims = data.get("claims")
+        if not isinstance(claims, list):
+            raise ClaimsValidationError(
+                path, None, "claims", "expected a JSON array of claim objects"
+            )
+        # Machine-extracted: unreviewed unless an analyst said otherwise.
+        return [
+            {"reviewed": False, **_strip_read_only(c)} if isinstance(c, dict) else c for c in claims
+        ]
     if isinstance(data, dict):
         unknown = sorted(set(data) - {"schema", "name", "description", "claims"})
         if unknown:
@@ -845,6 +904,7 @@ _PLACE_COLUMNS = [
     "context",
     "place_id",
     "place_index",
+    "reviewed",
 ]
 
 _CLAIM_COLUMNS = [
@@ -880,6 +940,7 @@ _CLAIM_COLUMNS = [
     "disputes",
     "responds_to",
     "response_kind",
+    "reviewed",
 ]
 
 
@@ -926,6 +987,7 @@ def claim_places_frame(claims: Sequence[Claim], *, geocoder: Any = None) -> gpd.
                     "claimant": claim.claimant,
                     "side": claim.side.value,
                     "claim_status": statuses[claim.id].value,
+                    "reviewed": claim.reviewed,
                     "place": cp.name,
                     "relation": cp.relation.value,
                     "precision": cp.precision.value,
@@ -1012,6 +1074,7 @@ def claims_frame(claims: Sequence[Claim], *, geocoder: Any = None) -> gpd.GeoDat
                 "figures_text": "; ".join(_figure_text(f) for f in claim.figures),
                 "figures": _json([f.model_dump(mode="json") for f in claim.figures]),
                 "claim_status": statuses[claim.id].value,
+                "reviewed": claim.reviewed,
                 "corroborated_by": _json(backlinks["corroborates"].get(claim.id, [])),
                 "disputed_by": _json(backlinks["disputes"].get(claim.id, [])),
                 "responses": _json(backlinks["responds_to"].get(claim.id, [])),

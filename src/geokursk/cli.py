@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from geokursk.errors import GeokurskError
+from geokursk.errors import GeokurskError, UsageError
 
 __all__ = ["main"]
 
@@ -346,14 +347,45 @@ _DEFAULT_MAP = Path("maps") / "kursk_claims.html"
 
 
 def _add_map(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("map", help="write the interactive claims map as HTML")
-    p.add_argument(
+    p = sub.add_parser(
+        "map",
+        help="write the interactive claims map as HTML",
+        description="Draw a claims file (the embedded Kursk dataset by default), or the claims "
+        "geokursk extracts from one article (--article). Extracted claims are marked "
+        "unreviewed; save them with --save-claims, correct the file by hand (set "
+        '"reviewed": true on the claims you checked) and draw it with --claims.',
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument(
         "--claims",
         type=Path,
         default=None,
         metavar="PATH",
-        help="claims file (default: the embedded Kursk dataset)",
+        help="claims file: a dataset, `claims --json` or `extract --json` output "
+        "(default: the embedded Kursk dataset)",
     )
+    src.add_argument(
+        "--article",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="UTF-8 text of one article: extract its claims and draw them",
+    )
+    p.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        help="with --article: publication date of the report (default: its dateline)",
+    )
+    p.add_argument(
+        "--save-claims",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="with --article: also write the extracted claims (the `extract --json` "
+        "document) for review and correction",
+    )
+    _gazetteer_option(p)
     p.add_argument(
         "-o",
         "--output",
@@ -376,11 +408,47 @@ def _run_map(args: argparse.Namespace) -> int:
     from geokursk.mapexport import save_map
     from geokursk.maps import claims_map
 
-    claims = load_claims(args.claims)
-    m = claims_map(claims_frame(claims), claim_places_frame(claims))
+    if args.article is None:
+        if args.published is not None or args.save_claims is not None:
+            raise UsageError("--published and --save-claims go with --article FILE")
+        claims = load_claims(args.claims)
+        geocoder = None
+    else:
+        claims, geocoder = _article_claims(args)
+    m = claims_map(
+        claims_frame(claims, geocoder=geocoder), claim_places_frame(claims, geocoder=geocoder)
+    )
     out = save_map(m, args.output, self_contained=args.self_contained)
-    print(f"wrote {out} ({len(claims)} claims)")
+    unreviewed = sum(not c.reviewed for c in claims)
+    note = f", {unreviewed} machine-extracted and unreviewed" if unreviewed else ""
+    print(f"wrote {out} ({len(claims)} claims{note})")
     return 0
+
+
+def _article_claims(args: argparse.Namespace) -> tuple[list[Any], Any]:
+    """Extract an article's claims for ``map --article`` (and save them when asked)."""
+    import json
+
+    from geokursk.atomic import write_text_atomic
+    from geokursk.claims import EXTRACTION_SCHEMA, parse_claims
+    from geokursk.extract import extract_article, read_article
+    from geokursk.geocode import Geocoder
+
+    text = read_article(args.article)
+    geocoder = Geocoder(args.gazetteer)
+    ex = extract_article(text, geocoder=geocoder, published=args.published)
+    if ex.reference_date is None and args.published is None:
+        raise UsageError(
+            f"{args.article}: the article has no dateline; give its publication date with "
+            "--published YYYY-MM-DD"
+        )
+    doc = {"schema": EXTRACTION_SCHEMA, **ex.to_dict()}
+    if args.save_claims is not None:
+        write_text_atomic(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", args.save_claims)
+        print(f"wrote {args.save_claims} ({len(ex.claims)} extracted claims to review)")
+    if not ex.claims:
+        raise UsageError(f"{args.article}: no claim was found in the article; nothing to draw")
+    return parse_claims(doc, args.article), geocoder
 
 
 # --- batch ------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "GeokurskError",
     "InvalidQueryError",
     "LayerError",
+    "UsageError",
 ]
 
 
@@ -92,3 +93,7 @@ class ArticleError(GeokurskError, ValueError):
 
 class ExportError(GeokurskError, OSError):
     """Writing an output file failed; nothing partial was left behind."""
+
+
+class UsageError(GeokurskError, ValueError):
+    """Options that do not go together, or an input the command needs and did not get."""

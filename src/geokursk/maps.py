@@ -348,6 +348,12 @@ def _claim_html(claim: Mapping[str, Any], places: Sequence[Mapping[str, Any]]) -
         f"<b>{_esc(claim.get('claimant'))}</b>"
         + (f" <span class=gk-muted>({person})</span>" if person else "")
         + (
+            ' <span class="gk-unreviewed" title="found by geokursk extract; nobody has checked '
+            'it against the article yet">machine-extracted, unreviewed</span>'
+            if claim.get("reviewed") in (False, 0)
+            else ""
+        )
+        + (
             f' <span class="gk-side">{_html(_side_label(claim.get("side")))}</span>'
             if _text(claim.get("side"))
             else ""
@@ -1294,6 +1300,7 @@ _RUNTIME_CSS = """
 .gk-popup th{text-align:left;padding:0 6px 0 0;font-weight:600;vertical-align:top;color:#444}
 .gk-popup ul,.gk-popup ol{margin:2px 0 4px 18px;padding:0}
 .gk-paraphrase{margin:4px 0}
+.gk-unreviewed{color:#8a4b00;font-size:12px;border:1px dashed #d55e00;padding:0 3px}
 .gk-muted{color:#666}
 .gk-side{color:#444;font-size:12px;border:1px solid #bbb;border-radius:3px;padding:0 3px}
 .gk-badge{color:#fff;border-radius:3px;padding:0 4px;font-size:12px}
