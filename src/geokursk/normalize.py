@@ -91,6 +91,7 @@ AREA_WORDS: dict[str, str] = {
     "областях": "admin1",
     "області": "admin1",
     "областю": "admin1",
+    "областей": "admin1",
     "обл": "admin1",
     "край": "admin1",
     "края": "admin1",
@@ -98,6 +99,8 @@ AREA_WORDS: dict[str, str] = {
     "крае": "admin1",
     "республика": "admin1",
     # admin-2
+    # A hromada (Ukrainian community) is not a raion, nor an area the gazetteer holds: its
+    # name is its centre's ("Лиманська громада" is not the old Lymanskyi raion).
     "district": "admin2",
     "districts": "admin2",
     "raion": "admin2",
@@ -106,13 +109,16 @@ AREA_WORDS: dict[str, str] = {
     "raionu": "admin2",
     "raione": "admin2",
     "rayone": "admin2",
-    "hromada": "admin2",
     "район": "admin2",
     "района": "admin2",
     "районе": "admin2",
     "районах": "admin2",
     "районі": "admin2",
     "району": "admin2",
+    "районов": "admin2",
+    "районом": "admin2",
+    "районами": "admin2",
+    "районів": "admin2",
     "р-н": "admin2",
 }
 
@@ -441,6 +447,10 @@ def stems_compatible(a: str, b: str) -> bool:
 
 
 _AREA_FOLDED.update({fold(k): v for k, v in AREA_WORDS.items()})
+# Area phrases in Cyrillic are matched in their Latin forms: «района» -> raiona, rayona.
+_AREA_FOLDED.update(
+    {k: v for word, v in AREA_WORDS.items() if has_cyrillic(word) for k in latin_forms(word)}
+)
 
 
 def split_area(phrase: str) -> tuple[str, str | None]:
