@@ -1,0 +1,354 @@
+"""Figures: numbers of people killed, wounded, captured... in a sentence.
+
+Numbers are digits ("1,200", "2.5 thousand", "10 тыс."), number words ("twenty-four",
+"трёх": ``units.csv``, ``tens.csv``, ``cyrillic_numbers.csv``, ``multipliers.csv``) or
+vague quantities ("dozens", "несколько": ``vague_quantities.csv``).  A number counts
+people when a people noun or a figure verb follows it ("30 soldiers", "two killed"):
+its kind (``killed``, ``wounded``, ``killed_or_wounded``...) comes from the verb nearest
+to it, its qualifier from the phrase before it ("at least", "более":
+``qualifiers.csv``), its subject from the people noun and the adjectives before it.
+Dates and years are not figures; "two tanks" is not a figure either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geokursk.extract.dates import DateMention
+from geokursk.extract.text import _STOP_WORDS
+from geokursk.extract.vocab import (
+    alternation,
+    number_table,
+    phrase_table,
+    vague_quantities,
+    word_set,
+)
+
+__all__ = ["FigureCandidate"]
+
+
+@dataclass(frozen=True)
+class FigureCandidate:
+    """A number found in a sentence, in the vocabulary of :class:`geokursk.claims.Figure`."""
+
+    kind: str
+    value: int | float | None
+    qualifier: str
+    subject: str
+    text: str
+    start: int
+    end: int
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the claims-model figure (``kind, value, qualifier, subject, note``)."""
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "subject": self.subject,
+            "note": self.note,
+        }
+
+
+_UNITS = number_table("units", "value")
+_TENS = number_table("tens", "value")
+_CYR_NUMBERS = number_table("cyrillic_numbers", "value")
+_MULTIPLIERS = number_table("multipliers", "value")
+# "hundred|thousand|million" after a number word ("two hundred")
+_EN_MULTIPLIERS = alternation(number_table("multipliers", "value", language="en"))
+# Vague quantities: word -> (lower bound, qualifier)
+_VAGUE = vague_quantities()
+# Phrases before a number -> qualifier; the longest matching phrase wins.
+_QUALIFIERS = phrase_table("qualifiers", "qualifier")
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    (r"casualt|убитыми и ранеными|убитых и раненых|загиблими та пораненими|санитарн", "both"),
+    (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|убит|погиб|ликвидир|уничтож|"
+     r"загин|вбит|знищ", "killed"),
+    (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|поранен", "wounded"),
+    (r"missing|пропал|безвест|зник", "missing"),
+    (r"captured|taken prisoner|prisoners?\b|surrendered|в плен|пленен|взят\w* в|полон", "captured"),
+    (r"deployed|\bsent\b|posted|stationed|arrived|transferred|направлен|переброш|развернут|"
+     r"размещ|відправ|перекину", "deployed"),
+    (r"recruit|завербова|вербов", "recruited"),
+    (r"loss|\blost\b|потер|втрат", "personnel_losses"),
+)  # fmt: skip
+_PEOPLE = re.compile(
+    r"\b(soldiers?|troops|servicem[ae]n|service members|personnel|fighters|men|people|"
+    r"civilians|mercenaries|militants|officers|residents|conscripts|marines|others|occupiers|"
+    r"m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|teenagers?|persons?|individuals|"
+    r"мужчин\w*|женщин\w*|дет(?:и|ей)|ребен\w*|ребён\w*|чоловік\w*|жін\w*|діт(?:и|ей)|дитин\w*|"
+    r"оккупант\w*|"
+    r"военнослужащ\w*|военн\w*|солдат\w*|бойц\w*|человек|мирн\w* жител\w*|жител\w*|наемник\w*|"
+    r"боевик\w*|військов\w*|бійц\w*|бійців|солдатів|осіб|людей|цивільн\w*|окупант\w*)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)"
+    r"(?:\s*(thousand|million|тысяч[аи]?|тыс\.?|млн\.?|тисяч[іа]?|тис\.?|мільйон[аів]*))?"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _word_number_re() -> re.Pattern[str]:
+    simple = sorted([*_UNITS, *_TENS, *_CYR_NUMBERS, *_VAGUE], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in simple)
+    return re.compile(
+        rf"(?<!\w)((?:{alt})(?:[- ](?:{'|'.join(_UNITS)}))?)"
+        rf"(?:\s+({_EN_MULTIPLIERS}))?(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+_WORD_NUMBER = _word_number_re()
+_RANGE = re.compile(r"^\s*(?:to|-|–|—|or|до)\s*(\d[\d,\u00a0 ]*\d|\d|[^\W\d_]+)", re.IGNORECASE)
+
+
+def _parse_word_number(words: str, mult: str | None) -> tuple[int | None, str]:
+    w = words.lower().replace("-", " ")
+    if w in _VAGUE:
+        v, q = _VAGUE[w]
+        return v, q
+    parts = w.split()
+    value = 0
+    for p in parts:
+        if p in _UNITS:
+            value += _UNITS[p]
+        elif p in _TENS:
+            value += _TENS[p]
+        elif p in _CYR_NUMBERS:
+            value += _CYR_NUMBERS[p]
+        else:
+            return None, "unspecified"
+    if mult:
+        value *= _MULTIPLIERS[mult.lower()]
+    return value, "exact"
+
+
+def _parse_digits(digits: str, mult: str | None) -> float | int:
+    raw = re.sub(r"[\u00a0\u202f ]", "", digits)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        raw = raw.replace(",", "")
+    value: float = float(raw.replace(",", "."))
+    if mult:
+        key = mult.lower().rstrip(".")
+        key = next((k for k in _MULTIPLIERS if key.startswith(k)), key)
+        value *= _MULTIPLIERS.get(key, 1)
+    return int(value) if value == int(value) else value
+
+
+def _find_figures(
+    text: str, start: int, end: int, dates: Sequence[DateMention]
+) -> list[FigureCandidate]:
+    seg = text[start:end]
+    numbers: list[tuple[int, int, float | int | None, str, str | None]] = []
+    for m in _NUMBER.finditer(seg):
+        numbers.append((m.start(), m.end(), _parse_digits(m.group(1), m.group(2)), "exact", None))
+    for m in _WORD_NUMBER.finditer(seg):
+        if any(a < m.end() and m.start() < b for a, b, *_ in numbers):
+            continue
+        wvalue, qual = _parse_word_number(m.group(1), m.group(2))
+        if wvalue is None and qual != "unspecified":
+            continue
+        note = f"{m.group(0)!r} in the text" if m.group(1).lower() in _VAGUE else None
+        numbers.append((m.start(), m.end(), wvalue, qual, note))
+    numbers.sort()
+    out: list[FigureCandidate] = []
+    skip_until = -1
+    for a, b, value, qual, note in numbers:
+        if a < skip_until:
+            continue
+        abs_a = start + a
+        if any(d.start <= abs_a < d.end for d in dates):
+            continue
+        if isinstance(value, int) and 1900 <= value <= 2100 and qual == "exact":
+            continue
+        fig_start = a
+        rng = _RANGE.match(seg[b:])
+        if rng:
+            hi = _range_value(rng.group(1))
+            if hi is not None and value is not None and hi > value:
+                note = f"range {value} to {hi} in the text"
+                qual = "at_least"
+                b = b + rng.end()
+                skip_until = b
+        if qual in ("exact",):
+            q = _qualifier_before(seg[:a])
+            if q is not None:
+                qual, fig_start = q[0], a - q[1]
+        after = _clause(seg[b:], forward=True)
+        before = _clause(seg[:fig_start], forward=False)
+        if not _counts_people(after):
+            continue  # "two tanks", "three armoured vehicles", "20 km"
+        # Several figures in one clause ("killed two civilians and wounded at least nine
+        # others"): each number's kind is read up to the next number, falling back to the
+        # whole clause for a shared verb ("two soldiers and three civilians were killed").
+        nxt = next((n[0] for n in numbers if n[0] >= b), None)
+        own = after[: nxt - b] if nxt is not None else after
+        kind = _choose_kind(_kind(own), _kind(before[-80:], backwards=True))
+        if kind is None:
+            kind = _choose_kind(_kind(after), None)
+        if kind is None:
+            continue
+        subject = _subject(after) or _subject(before[-60:])
+        if subject is None:
+            continue
+        subject = " ".join(_enrich_subject(subject, seg).split())
+        out.append(
+            FigureCandidate(
+                kind, value, qual, subject, seg[fig_start:b], start + fig_start, start + b, note
+            )
+        )
+    if not out:
+        m_unspec = re.search(
+            r"(troops|soldiers|servicem[ae]n)\s+(?:(?:had|have|has|were|was)\s+been\s+)?"
+            r"[“\"]?(killed|wounded|injured)(?:\s+and\s+(wounded|injured))?",
+            seg,
+            re.IGNORECASE,
+        )
+        if m_unspec:
+            m = m_unspec
+            single = _kind(m.group(2))
+            kind = "killed_or_wounded" if m.group(3) else single[1] if single else "killed"
+            out.append(
+                FigureCandidate(
+                    kind,
+                    None,
+                    "unspecified",
+                    " ".join(_enrich_subject(m.group(1), seg).split()),
+                    m.group(0),
+                    start + m.start(),
+                    start + m.end(),
+                    "no number given",
+                )
+            )
+    return out
+
+
+def _choose_kind(after: tuple[int, str] | None, before: tuple[int, str] | None) -> str | None:
+    """Prefer a specific kind over generic "losses"; a verb right before the number wins."""
+    found = [k for k in (after, before) if k is not None]
+    if any(k[1] != "personnel_losses" for k in found):
+        found = [k for k in found if k[1] != "personnel_losses"]
+        after = after if after in found else None
+        before = before if before in found else None
+    if before is not None and before[0] <= 2:
+        return before[1]  # "killing at least four", "lost almost half a million"
+    if after is not None:
+        return after[1]
+    return before[1] if before is not None else None
+
+
+def _counts_people(after: str) -> bool:
+    """Return False when the number is followed by a noun that is not a people noun."""
+    for m in list(re.finditer(r"[^\W\d_][\w’'-]*", after))[:4]:
+        w = m.group(0)
+        if any(re.match(pat, after[m.start() :], re.IGNORECASE) for pat, _ in _KIND_WORDS):
+            return True
+        if _PEOPLE.fullmatch(w) or _PEOPLE.match(w):
+            return True
+        low = w.lower()
+        if (
+            w[0].isupper()
+            or low in _STOP_WORDS
+            or low in _AUX
+            or re.search(r"(ых|их|ський|ських)$", low)
+        ):
+            continue
+        return False
+    return True
+
+
+# Auxiliary verbs that may stand between a number and what it counts.
+_AUX = word_set("auxiliary_verbs")
+
+
+def _range_value(word: str) -> int | None:
+    if word[0].isdigit():
+        v = _parse_digits(word, None)
+        return int(v)
+    if word.lower() in _UNITS or word.lower() in _TENS:
+        return _parse_word_number(word, None)[0]
+    return None
+
+
+def _qualifier_before(before: str) -> tuple[str, int] | None:
+    low = before.lower().rstrip()
+    trailing = len(before) - len(low)
+    for phrase, qual in sorted(_QUALIFIERS, key=lambda q: -len(q[0])):
+        if re.search(rf"(?<!\w){re.escape(phrase)}$", low):
+            return qual, len(phrase) + trailing
+    return None
+
+
+def _clause(s: str, *, forward: bool) -> str:
+    if forward:
+        m = re.search(r"[;:.!?]|,\s+(?:while|but|and the|according)|\b(which|who)\b", s)
+        return s[: m.start()] if m else s
+    ends = [m.end() for m in re.finditer(r"[;:.!?]", s)]
+    return s[ends[-1] :] if ends else s
+
+
+_BOTH = re.compile(
+    r"(?:killed|dead)\W+(?:and|or)\W+(?:wounded|injured)|(?:wounded|injured)\W+(?:and|or)\W+"
+    r"(?:killed|dead)|убит\w* и ранен|погибш\w* и ранен|загибл\w* (?:та|і) поранен",
+    re.IGNORECASE,
+)
+
+
+def _kind(window: str, *, backwards: bool = False) -> tuple[int, str] | None:
+    """Return the figure kind named in a window and its distance from the number."""
+    m = _BOTH.search(window)
+    if m is not None:
+        return (len(window) - m.end() if backwards else m.start()), "killed_or_wounded"
+    found = []
+    for pat, kind in _KIND_WORDS:
+        for m in re.finditer(pat, window, re.IGNORECASE):
+            # Count from the end of the word, so a stem ("загин" in "загинули") is as
+            # close to the number as a whole English verb ("killing").
+            tail = re.match(r"[\w’'-]+", window[m.end() :])
+            word_end = m.end() + (tail.end() if tail else 0)
+            dist = len(window) - word_end if backwards else m.start()
+            found.append((dist, "killed_or_wounded" if kind == "both" else kind))
+    return min(found) if found else None
+
+
+def _subject(window: str) -> str | None:
+    m = _PEOPLE.search(window)
+    if not m:
+        return None
+    words = re.findall(r"[\w’'-]+", window[: m.start()])[-3:]
+    adjs: list[str] = []
+    for w in reversed(words):
+        if (w[0].isupper() and w.lower() not in _STOP_WORDS) or re.search(
+            r"(ых|их|ські|ських)$", w
+        ):
+            adjs.insert(0, w)
+        else:
+            break
+    tail = re.match(r"\s+([A-ZА-ЯІЇЄ]{2,5})\b", window[m.end() :])
+    subject = " ".join([*adjs, m.group(0)])
+    if tail:
+        subject += " " + tail.group(1)
+    return subject
+
+
+def _enrich_subject(subject: str, sentence: str) -> str:
+    if subject[0].isupper():
+        return subject
+    m = re.search(
+        r"((?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:an|ian|ese|ish))\s+"
+        r"(?:army\s+)?(?:troops|soldiers|units|forces|servicemen|army|fighters)",
+        sentence,
+    )
+    return f"{m.group(1)} {subject}" if m else subject
+
+
+def _figure_label(f: FigureCandidate) -> str:
+    value = "unspecified number" if f.value is None else f"{f.value:,}"
+    qual = "" if f.qualifier in ("exact", "unspecified") else f.qualifier.replace("_", " ") + " "
+    return f"{qual}{value} {f.kind.replace('_', ' ')} ({f.subject})"

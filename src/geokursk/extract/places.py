@@ -1,0 +1,531 @@
+"""Places: finding place mentions in an article and resolving them in the gazetteer.
+
+1. **Area phrases** found by :meth:`Geocoder.find_areas` ("Kursk region", "в Курской
+   области", "Russia") are kept unless part of a longer capitalised name; "Kursk
+   border region" and "Kursk and Belgorod regions" are read as area phrases too, and
+   a region named only through its authority ("Belgorod governor", "Харківська ОВА")
+   places the article there.
+2. **Candidate names** are runs of capitalised words minus leading stop words and
+   titles; inflected Cyrillic names are looked up in their dictionary forms too
+   (:mod:`geokursk.extract.morphology`).
+3. A candidate is a **place mention** when its whole run matches the gazetteer and a
+   place word stands before it (``strong_triggers.csv``, ``weak_triggers.csv``: phrase
+   -> relation), it is listed with another place, it matches inside the article's
+   regions, or it is prominent.  After a strong place pattern an unknown name is kept,
+   ``unresolved``.
+4. **Resolution** is joint per sentence and staged: with the sentence's areas, the
+   article's, the places named elsewhere, then without context (prominent places
+   only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from geokursk.extract.claimants import _ORG_NOUNS
+from geokursk.extract.dates import _MONTHS, _WEEKDAYS
+from geokursk.extract.morphology import _lookup_forms
+from geokursk.extract.text import _POSSESSIVE, _STOP_WORDS, _TITLE_WORDS, _TOKEN, _sentence_of
+from geokursk.extract.vocab import alternation, phrase_table, word_list, word_set
+from geokursk.geocode import AreaMention, Geocoder, GeocodeResult
+from geokursk.normalize import fold, has_cyrillic, latin_forms
+
+__all__ = ["PROMINENT_POPULATION", "PlaceMention"]
+
+#: A place resolved without any context must be at least this prominent.
+PROMINENT_POPULATION = 100_000
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text, with its span and how it was resolved.
+
+    Attributes
+    ----------
+    mention : str
+        The text as written (``text[start:end]``), without a possessive ``'s``.
+    start, end : int
+        Character offsets in the article.
+    query : str
+        The name looked up (the dictionary form of an inflected Cyrillic name).
+    sentence : int
+        Index of the sentence holding the mention.
+    relation : str
+        Spatial relation the text uses (``near``, ``in``, ``in the area of``...).
+    evidence : str
+        Why the span was taken as a place name.
+    result : GeocodeResult
+        The geocoding result (``unresolved`` names are kept, never dropped).
+    context : str or None
+        The context the result was obtained with.
+    """
+
+    mention: str
+    start: int
+    end: int
+    query: str
+    sentence: int
+    relation: str
+    evidence: str
+    result: GeocodeResult
+    context: str | None = None
+
+    @property
+    def status(self) -> str:
+        """Geocoding status: ``resolved``, ``ambiguous`` or ``unresolved``."""
+        return self.result.status
+
+    @property
+    def is_area(self) -> bool:
+        """True when the mention names a country or an administrative area."""
+        p = self.result.place
+        return p is not None and p.is_area
+
+    @property
+    def precision(self) -> str:
+        """Location precision of a claim made at this place (ACLED/UCDP spirit)."""
+        p = self.result.place
+        if p is not None and p.is_area:
+            if p.feature_code.startswith("PCL"):
+                return "country"
+            return "region" if p.feature_code == "ADM1" else "district"
+        if self.relation in ("near", "in the area of", "around"):
+            return "near_settlement"
+        return "settlement"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object of ``geokursk extract --json`` ``places``."""
+        d = self.result.to_dict()
+        return {
+            "mention": self.mention,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "relation": self.relation,
+            "evidence": self.evidence,
+            "context": self.context,
+            **d,
+        }
+
+
+# --- place words, area phrases --------------------------------------------------------
+
+# Place words before a name -> relation, first match wins; strong ones make an unknown
+# name a place too.
+_STRONG_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("strong_triggers", "relation")
+_WEAK_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("weak_triggers", "relation")
+# Military terms after a name ("Kharkiv direction"): the place is the name before them.
+_GENERIC_TAIL = word_set("generic_tail")
+# What may stand between two listed places ("X, Y and Z").
+_LIST_CONJUNCTIONS = alternation(word_list("list_conjunctions"))
+_LIST_GAP = re.compile(rf"^\s*(?:,|,?\s*(?:{_LIST_CONJUNCTIONS}))\s*$", re.IGNORECASE)
+_AREA_AFTER = re.compile(
+    r"^\s+(?:(?:border|frontier|southern|northern|western|eastern|neighbouring|neighboring)\s+)?"
+    r"(region|oblast|district|raion|province)\b",
+    re.IGNORECASE,
+)
+_AREA_LIST_AFTER = re.compile(
+    r"^\s*(?:,|and|or)\s+[^\W\d_][\w'’-]*\s+(regions|oblasts|districts|provinces)\b",
+    re.IGNORECASE,
+)
+
+
+def _area_ok(text: str, area: AreaMention) -> bool:
+    """Keep an area phrase unless it is part of a longer capitalised name ("Ukraine Air")."""
+    if not area.text[:1].isupper():
+        return False  # "кроме того" is not Togo
+    if _POSSESSIVE.search(area.text) and area.text[-1:] in "sS":
+        return True  # "Russia's Kursk region"
+    after = text[area.end : area.end + 40]
+    nxt = re.match(r"\s([^\W\d_][\w-]*)", after)
+    if area.level == "country" and nxt and nxt.group(1)[0].isupper():
+        # "Ukraine Defence Ministry" is an organisation; "Ukraine Monday" is not a thing.
+        return nxt.group(1).lower() in _STOP_WORDS
+    return True
+
+
+# --- candidates and resolution --------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    mention: str
+    query: str
+    sentence: int
+    relation: str
+    evidence: str
+    strong: bool = False
+    area: bool = False
+
+
+def _find_places(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    areas: Sequence[AreaMention],
+    gc: Geocoder,
+    implied: Sequence[str] = (),
+) -> list[PlaceMention]:
+    theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
+    cands: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+    for a in areas:
+        mention = _POSSESSIVE.sub("", a.text) if a.level == "country" else a.text
+        s_idx = _sentence_of(a.start, sentences)
+        rel = _trigger(text, a.start, sentences[s_idx][0])[0] or "in"
+        cands.append(
+            _Cand(a.start, a.start + len(mention), mention, mention, s_idx, rel, "area phrase")
+        )
+        cands[-1].area = True
+        taken.append((a.start, a.end))
+    prev: _Cand | None = None
+    for s_idx, (s_start, s_end) in enumerate(sentences):
+        for whole in _capitalised_runs(text, s_start, s_end):
+            run = [t for t in whole if not any(a < t[2] and t[1] < b for a, b in taken)]
+            if not run:
+                continue
+            if len(run) != len(whole):
+                # Keep the words before an area phrase: "Воробжи [Курской области]".
+                first_taken = next(
+                    i for i, t in enumerate(whole) if any(a < t[2] and t[1] < b for a, b in taken)
+                )
+                run = whole[:first_taken]
+                if not run:
+                    continue
+            cand = _judge_run(text, run, s_idx, s_start, theatre, gc, prev)
+            if cand is not None:
+                cands.append(cand)
+                taken.append((cand.start, cand.end))
+                prev = cand
+    cands.sort(key=lambda c: c.start)
+    return _resolve(cands, sentences, text, theatre, gc)
+
+
+_AUTHORITY_REGION = re.compile(
+    r"([A-ZА-ЯЁІЇЄ][\w’'-]{3,})\s+(?:обласн\w*|областн\w*|ОВА|ОДА|governor|"
+    r"regional (?:military )?administration)",
+)
+
+
+def _authority_regions(text: str, gc: Geocoder) -> list[str]:
+    """Return regions named only through their authority, as area queries.
+
+    "Харківській обласній військовій адміністрації", "Харківська ОВА", "Belgorod
+    governor" place the article in a region although no "... область" is written.
+    """
+    out: list[str] = []
+    for m in _AUTHORITY_REGION.finditer(text):
+        for form in _lookup_forms(m.group(1)):
+            query = f"{form} область"
+            found = [a for a in gc.find_areas(query) if a.level == "admin1"]
+            if found:
+                out.append(query)
+                break
+    return list(dict.fromkeys(out))
+
+
+def _theatre(areas: Sequence[AreaMention]) -> str | None:
+    regional = [a for a in areas if a.level in ("admin1", "admin2")]
+    chosen = regional or list(areas)
+    labels = dict.fromkeys(_POSSESSIVE.sub("", a.text) for a in chosen)
+    return "; ".join(labels) or None
+
+
+def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[str, int, int]]]:
+    """Return runs of capitalised words separated by single spaces, minus leading stop words."""
+    runs: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text, s_start, s_end):
+        word, start, end = m.group(0), m.start(), m.end()
+        possessive = bool(re.search(r"[’']s$", word)) and not has_cyrillic(word)
+        if possessive:
+            word, end = word[:-2], end - 2
+        gap = text[cur[-1][2] : start] if cur else ""
+        if word[0].isupper() and (not cur or re.fullmatch(r"[ \t\n]", gap) is not None):
+            cur.append((word, start, end))
+        else:
+            if cur:
+                runs.append(cur)
+            cur = [(word, start, end)] if word[0].isupper() else []
+        if possessive and cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        while run and (run[0][0].lower() in _STOP_WORDS or run[0][0].lower() in _TITLE_WORDS):
+            run = run[1:]
+        if run:
+            out.append(run)
+    return out
+
+
+def _trigger(text: str, start: int, s_start: int) -> tuple[str | None, bool]:
+    """Return the relation a place word before ``start`` gives, and whether it is strong."""
+    before = " " + fold(text[max(s_start, start - 60) : start])
+    for phrase, rel in _STRONG_TRIGGERS:
+        if before.endswith(" " + fold(phrase)):
+            return rel, True
+    for phrase, rel in _WEAK_TRIGGERS:
+        if before.endswith(" " + phrase):
+            if phrase == "у" and not re.search("[іїєґ]", text[s_start : start + 200]):
+                return "near", False  # Russian "у Мартыновки" is "near", Ukrainian "у" is "in"
+            return rel, False
+    return None, False
+
+
+def _judge_run(
+    text: str,
+    run: Sequence[tuple[str, int, int]],
+    s_idx: int,
+    s_start: int,
+    theatre: str | None,
+    gc: Geocoder,
+    prev: _Cand | None,
+) -> _Cand | None:
+    start, end = run[0][1], run[-1][2]
+    mention = text[start:end]
+    words = [w for w, _, _ in run]
+    low = [w.lower() for w in words]
+    if all(w in _STOP_WORDS or w in _MONTHS or w in _WEEKDAYS for w in low):
+        return None
+    if len(words) > 1 and low[-1] in _GENERIC_TAIL:
+        # "Kharkiv direction", "Zaporizhzhia front": the name without the military term.
+        run = run[:-1]
+        end = run[-1][2]
+        mention, words, low = text[start:end], words[:-1], low[:-1]
+    acronym = len(words) == 1 and words[0].isupper() and len(words[0]) <= 4
+    rel, strong = _trigger(text, start, s_start)
+    listed = (
+        prev is not None
+        and prev.sentence == s_idx
+        and _LIST_GAP.match(text[prev.end : start]) is not None
+    )
+    if listed and prev is not None and rel is None:
+        rel, strong = prev.relation, prev.strong
+    after_title = re.search(r"([\w-]+)\W*$", text[max(s_start, start - 30) : start])
+    if after_title and after_title.group(1).lower() in _TITLE_WORDS:
+        return None  # "President Vladimir Putin", "spokesperson Pat Ryder"
+    area_q = _area_query(text, mention, end)
+    if area_q is not None:
+        found = gc.find_areas(area_q[0])
+        if found:
+            return _Cand(
+                start,
+                area_q[1],
+                text[start : area_q[1]],
+                area_q[0],
+                s_idx,
+                rel or "in",
+                "area phrase",
+                strong,
+                area=True,
+            )
+    query, hits = _gazetteer_hits(gc, mention)
+    if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
+        return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
+    sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
+    common = sentence_initial and (
+        low[0] in _STOP_WORDS or re.search(rf"\b{re.escape(low[0])}\b", text) is not None
+    )
+    if hits and rel is None and not listed:
+        # Without a place word before it, only a primary name counts ("Al" is an
+        # alternate name of Halle, "Part" of some town): and never a sentence's first word
+        # when that word is also an ordinary word elsewhere.
+        hits = [h for h in hits if h.kind == "name"]
+        if not hits:
+            return None
+    if hits:
+        prominent = any(_prominent(h) for h in hits)
+        in_theatre = theatre is not None and _in_theatre(gc, hits, theatre)
+        reasons = []
+        if rel is not None:
+            reasons.append(f"place word before it ({rel})")
+        if listed:
+            reasons.append("listed with another place")
+        if in_theatre:
+            reasons.append("gazetteer match inside the article's regions")
+        if prominent:
+            reasons.append("prominent gazetteer match")
+        if common and rel is None:
+            return None
+        if reasons:
+            return _Cand(
+                start,
+                end,
+                mention,
+                query,
+                s_idx,
+                rel or "in",
+                "gazetteer match; " + ", ".join(reasons),
+                strong,
+            )
+        return None
+    if common:
+        return None
+    if strong or (listed and prev is not None and prev.strong):
+        if len(words) > 1 and any(_gazetteer_hits(gc, w)[1] for w in words) and not strong:
+            return None
+        near = _near_match(gc, query)
+        how = "spelling variant in the gazetteer" if near else "not in the gazetteer"
+        return _Cand(
+            start,
+            end,
+            mention,
+            query,
+            s_idx,
+            rel or "near",
+            f"strong place pattern ({rel}); {how}",
+            True,
+        )
+    return None
+
+
+def _area_query(text: str, mention: str, end: int) -> tuple[str, int] | None:
+    """``Kursk border region`` -> ("Kursk region", end); ``Kursk and Belgorod regions`` too."""
+    after = text[end : end + 60]
+    m = _AREA_AFTER.match(after)
+    if m:
+        return f"{mention} {m.group(1)}", end + m.end()
+    m = _AREA_LIST_AFTER.match(after)
+    if m:
+        word = m.group(1)[:-1]
+        return f"{mention} {word}", end
+    return None
+
+
+def _gazetteer_hits(gc: Geocoder, name: str) -> tuple[str, list[Any]]:
+    for form in _lookup_forms(name):
+        hits = gc.gazetteer.by_keys(latin_forms(form))
+        if hits:
+            return form, hits
+    return name, []
+
+
+def _near_match(gc: Geocoder, name: str) -> bool:
+    if not any(ch.isalpha() for ch in name):
+        return False
+    r = gc.geocode(name)
+    return r.place is not None or bool(r.alternatives)
+
+
+def _names_actor(text: str, c: _Cand) -> bool:
+    """Return True when an area names who speaks, not where ("Russia's Defence Ministry").
+
+    Such an area ("Минобороны России" too) must not steer where the sentence's
+    villages are resolved.
+    """
+    after = text[c.end : c.end + 40]
+    before = text[max(0, c.start - 30) : c.start]
+    owner = re.match(r"[’']s((?:\s+[A-Z][\w-]*){1,3})", after)
+    if owner and _ORG_NOUNS.search(owner.group(1)):
+        return True
+    prev = re.search(r"([\w-]+)\s+$", before)
+    return bool(prev and _ORG_NOUNS.match(prev.group(1)))
+
+
+def _prominent(hit: Any) -> bool:
+    p = hit.place
+    if not p.ok:
+        return False
+    return (
+        p.feature_code in ("PPLC", "PPLA", "ADM1")
+        or p.feature_code.startswith("PCL")
+        or (p.population or 0) >= PROMINENT_POPULATION
+    )
+
+
+def _in_theatre(gc: Geocoder, hits: Iterable[Any], theatre: str) -> bool:
+    areas = gc.find_areas(theatre)
+    codes = {p.admin1_code for a in areas if a.level != "country" for p in a.places}
+    countries = {p.country_code for a in areas for p in a.places}
+    for h in hits:
+        if not h.place.ok:
+            continue
+        if codes and h.place.admin1_code in codes:
+            return True
+        if not codes and h.place.country_code in countries:
+            return True
+    return False
+
+
+def _resolve(
+    cands: Sequence[_Cand],
+    sentences: Sequence[tuple[int, int]],
+    text: str,
+    theatre: str | None,
+    gc: Geocoder,
+) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    by_sentence: dict[int, list[_Cand]] = {}
+    for c in cands:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    for s_idx, group in sorted(by_sentence.items()):
+        sentence_areas = [c.query for c in group if c.area and not _names_actor(text, c)]
+        chosen: dict[int, tuple[GeocodeResult, str | None]] = {}
+        for i, c in enumerate(group):
+            if c.area:
+                chosen[i] = (gc.geocode(c.query), None)
+        pending = [i for i, c in enumerate(group) if not c.area]
+        stages: list[tuple[str | None, str]] = []
+        if sentence_areas:
+            stages.append(("; ".join(sentence_areas), "sentence"))
+        if theatre is not None:
+            stages.append((theatre, "article"))
+        stages.append((theatre, "co-mentions"))
+        stages.append((None, "none"))
+        first: dict[int, tuple[GeocodeResult, str | None]] = {}
+        for ctx, stage in stages:
+            if not pending:
+                break
+            queries = [group[i].query for i in pending]
+            if stage == "co-mentions":
+                # Places named elsewhere in the article support each other too.
+                others = [c.query for c in cands if not c.area and c.sentence != s_idx]
+                results = gc.geocode_many([*queries, *others], context=ctx)[: len(queries)]
+            else:
+                results = gc.geocode_many(queries, context=ctx)
+            still = []
+            for i, r in zip(pending, results, strict=True):
+                first.setdefault(i, (r, ctx))
+                ok = r.status == "resolved" and r.place is not None
+                if ok and stage == "none" and r.place is not None:
+                    ok = _prominent_place(r.place)
+                    if ok and theatre is not None:
+                        r = replace(
+                            r,
+                            reason=r.reason + "; outside the article's regions, "
+                            "accepted as a prominent place",
+                        )
+                if ok:
+                    chosen[i] = (r, ctx)
+                else:
+                    still.append(i)
+            pending = still
+        for i in pending:
+            chosen[i] = first[i]
+        for i, c in enumerate(group):
+            r, ctx = chosen[i]
+            out.append(
+                PlaceMention(
+                    c.mention, c.start, c.end, c.query, c.sentence, c.relation, c.evidence, r, ctx
+                )
+            )
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _prominent_place(p: Any) -> bool:
+    return bool(
+        p.ok
+        and (
+            p.is_area
+            or p.feature_code in ("PPLC", "PPLA")
+            or (p.population or 0) >= PROMINENT_POPULATION
+        )
+    )

@@ -1,0 +1,118 @@
+"""Article text: reading an article file, splitting it into sentences, words.
+
+Sentence ends are ``.``, ``!``, ``?`` or ``…`` before a capitalised word (or the end
+of the text) and blank lines; a full stop after an abbreviation
+(``abbreviations.csv``: "Gen.", "обл.") or a single letter does not end a sentence.
+Words are runs of letters (with inner hyphens and apostrophes); the stop words
+(``stop_words.csv``) and titles (``title_words.csv``) are capitalised words that are
+never place names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from geokursk.errors import ArticleError
+from geokursk.extract.vocab import word_set
+
+__all__ = ["read_article"]
+
+
+def read_article(path: str | Path) -> str:
+    """Read an article file as UTF-8 text.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The article file.
+
+    Returns
+    -------
+    str
+        The text, without a byte-order mark.
+
+    Raises
+    ------
+    ArticleError
+        The file is missing, unreadable, binary, not UTF-8 or holds no text.
+
+    Examples
+    --------
+    >>> read_article("no/such/article.txt")
+    Traceback (most recent call last):
+    ...
+    geokursk.errors.ArticleError: article file not found: 'no/such/article.txt'
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"article file not found: {str(path)!r}") from None
+    except OSError as exc:
+        raise ArticleError(
+            f"cannot read article {str(path)!r}: {exc.strerror or exc}; give a text file"
+        ) from None
+    if b"\x00" in data:
+        raise ArticleError(f"{str(path)!r} looks binary (NUL bytes); give a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"{str(path)!r} is not UTF-8 text (byte {exc.start}); convert it to UTF-8"
+        ) from None
+    if not text.strip():
+        raise ArticleError(f"{str(path)!r} is empty; give an article with text")
+    return text
+
+
+# --- sentences -----------------------------------------------------------------------
+
+_ABBREVIATIONS = word_set("abbreviations")
+_SENT_END = re.compile(r"[.!?…]+[\"'”»’)]*(?=\s+[\"“«(‘']?[^\W\d_]|\s*$)|\n\s*\n", re.UNICODE)
+
+
+def _split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return sentence spans; blank lines always end a sentence, abbreviations never do."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if m.group(0).startswith((".", "!", "?", "…")) or m.group(0)[0] in ".!?…":
+            before = re.search(r"(\S+)$", text[start : m.start()])
+            word = before.group(1).lower().rstrip(".") if before else ""
+            if m.group(0)[0] == "." and (word in _ABBREVIATIONS or len(word) == 1):
+                continue
+        end = m.end() if not m.group(0).strip() == "" else m.start()
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _sentence_of(pos: int, sentences: Sequence[tuple[int, int]]) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e:
+            return i
+    return max(0, len(sentences) - 1)
+
+
+# --- words ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+# Capitalised words that start sentences or titles and are never place names here.
+_STOP_WORDS = word_set("stop_words")
+# Titles before a person's name ("President Vladimir Putin", "генерал-майор ...").
+_TITLE_WORDS = word_set("title_words")
