@@ -210,7 +210,7 @@ def test_claim_rows_have_json_figures_and_settlement_geometry(
         for p in places.values()
         if p["precision"] in ("settlement", "near_settlement") and p["lat"] is not None
     ]
-    assert isinstance(gur.geometry, MultiPoint)
+    assert settlements  # Glushkovo; Vorobzha has two namesakes in Kursk Oblast
     assert gur.geometry.equals(MultiPoint([(p["lon"], p["lat"]) for p in settlements]))
     assert not gur.geometry.intersects(Point(places["Russia"]["lon"], places["Russia"]["lat"]))
     kremlin = claims[claims["article_id"] == "article-06.txt"].iloc[1]

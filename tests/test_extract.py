@@ -148,7 +148,6 @@ def test_seed_finds_the_villages_with_exact_spans_and_statuses() -> None:
 def test_seed_rejects_capitalised_words_that_are_not_places() -> None:
     mentions = {m for m, _ in _places("seed")}
     for word in [
-        "Kremlin",
         "Pentagon",
         "Pat Ryder",
         "Ryder",
@@ -274,11 +273,25 @@ WIRE_PLACES = [
     ("Sudzha", "resolved"),
     ("Belgorod region", "resolved"),
     ("Shebekino", "resolved"),
+    ("Kremlin", "resolved"),
 ]
 
 
 def test_wire_article_places_in_text_order_with_statuses() -> None:
     assert _places("wire_sumy_border") == WIRE_PLACES
+
+
+def test_actors_datelines_and_statement_places_are_kept_apart_from_event_places() -> None:
+    ex = _extract("wire_sumy_border")[1]
+    roles = [(p.mention, p.role) for p in ex.places]
+    assert ("KYIV", "dateline") in roles  # "KYIV, March 3 (Geokursk Wire) -"
+    assert ("Moscow", "actor") in roles  # "Moscow claims gains"
+    assert ("Kremlin", "actor") in roles
+    kremlin = next(p for p in ex.places if p.mention == "Kremlin")
+    assert kremlin.result.place is not None and kremlin.result.place.name_latin == "Moscow"
+    claim_places = {p.mention for c in ex.claims for p in c.places}
+    assert {"KYIV", "Kremlin", "Moscow"}.isdisjoint(claim_places)
+    assert {p.role for c in ex.claims for p in c.places} == {"event"}
 
 
 def test_wire_article_resolves_each_village_in_its_own_region() -> None:

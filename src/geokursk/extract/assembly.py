@@ -269,7 +269,9 @@ def _find_claims(
         s_places = tuple(
             p
             for p in places
-            if p.sentence == s_idx and not (claimant.start <= p.start < claimant.end)
+            if p.sentence == s_idx
+            and p.role == "event"
+            and not (claimant.start <= p.start < claimant.end)
         )
         if not (figures or s_places or response or support or dispute):
             continue

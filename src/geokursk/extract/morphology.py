@@ -30,7 +30,7 @@ from typing import Any
 from geokursk.extract.vocab import case_endings
 from geokursk.normalize import has_cyrillic
 
-__all__ = ["LANGUAGES", "lemma_forms", "name_language"]
+__all__ = ["LANGUAGES", "is_common_word", "lemma_forms", "name_language"]
 
 #: Languages with a morphological dictionary.
 LANGUAGES = ("ru", "uk")
@@ -95,8 +95,26 @@ def lemma_forms(name: str, language: str | None = None) -> list[str]:
         return [name]
     lang = name_language(name, language or "ru")
     known, guessed = _dictionary_forms(name, lang)
-    forms = [name, *known, *_rule_forms(name), *guessed]
+    forms = [name, *known, *_possessive_forms(name, known), *_rule_forms(name), *guessed]
     return list(dict.fromkeys(forms))[: _MAX_FORMS + 1]
+
+
+def is_common_word(word: str, language: str) -> bool:
+    """Tell whether the Russian dictionary knows ``word`` only as an ordinary word.
+
+    «Друзья» is a plural of друг, whatever town has it as an alternate name;
+    «Вашингтон», «Киев» are geographical names (Geox).  Only Russian has that tag;
+    for other languages the answer is False.
+
+    Examples
+    --------
+    >>> is_common_word("Друзья", "ru"), is_common_word("Киев", "ru")
+    (True, False)
+    """
+    if language != "ru" or not has_cyrillic(word):
+        return False
+    parses = [p for p in _analyzer("ru").parse(word) if p.is_known]
+    return bool(parses) and not any("Geox" in p.tag.grammemes for p in parses)
 
 
 def _lookup_forms(name: str, language: str | None = None) -> list[str]:
@@ -166,6 +184,23 @@ def _like(word: str, model: str) -> str:
         p[:1].upper() + p[1:] if m[:1].isupper() else p
         for p, m in zip(parts, model_parts, strict=True)
     )
+
+
+# Possessive adjectives of names: «Часового Яру» is Часів Яр, «Часового Яра» Часов Яр.
+_POSSESSIVE_ENDINGS = (("ового", ("ів", "ов")), ("евого", ("ів", "ев")), ("іного", ("ін",)))
+
+
+def _possessive_forms(name: str, known: tuple[str, ...]) -> list[str]:
+    """«Часового Яру» -> «Часів Яр»: a possessive first word before the head's nominative."""
+    words = name.split()
+    if len(words) != 2:
+        return []
+    heads = [f.split()[-1] for f in known] or [words[1]]
+    for ending, repl in _POSSESSIVE_ENDINGS:
+        if words[0].lower().endswith(ending):
+            stem = words[0][: -len(ending)]
+            return [f"{stem}{r} {h}" for r in repl for h in dict.fromkeys(heads)]
+    return []
 
 
 def _rule_forms(name: str) -> list[str]:

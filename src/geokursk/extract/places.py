@@ -25,18 +25,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from geokursk.extract.claimants import _ORG_NOUNS
+from geokursk.extract.areas import find_area_phrases
+from geokursk.extract.claimants import _CYR_SAY, _ORG_NOUNS, _RESPONSE_VERB, _SAY
 from geokursk.extract.dates import _MONTHS, _WEEKDAYS
-from geokursk.extract.morphology import _lookup_forms
-from geokursk.extract.text import _POSSESSIVE, _STOP_WORDS, _TITLE_WORDS, _TOKEN, _sentence_of
+from geokursk.extract.morphology import _lookup_forms, is_common_word
+from geokursk.extract.text import (
+    _POSSESSIVE,
+    _STOP_WORDS,
+    _TITLE_WORDS,
+    _TOKEN,
+    _sentence_of,
+    text_language,
+)
 from geokursk.extract.vocab import alternation, phrase_table, word_list, word_set
 from geokursk.geocode import AreaMention, Geocoder, GeocodeResult
-from geokursk.normalize import fold, has_cyrillic, latin_forms
+from geokursk.normalize import fold, has_cyrillic, is_river, latin_forms
 
 __all__ = ["PROMINENT_POPULATION", "PlaceMention"]
 
 #: A place resolved without any context must be at least this prominent.
 PROMINENT_POPULATION = 100_000
+_UPPER = "A-ZА-ЯЁІЇЄҐ"
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,15 @@ class PlaceMention:
         The geocoding result (``unresolved`` names are kept, never dropped).
     context : str or None
         The context the result was obtained with.
+    kind : str
+        What the mention names: ``settlement``, ``hromada``, ``raion``, ``oblast``,
+        ``region`` (a colloquial region word: Донеччина, Нікопольщина, Donbas),
+        ``country`` or ``river``.
+    role : str
+        ``event`` (where something happened, or what a claim is about), ``actor`` (a
+        place standing for its government or an authority: "Kyiv said", "the Kremlin",
+        «Сумська ОВА»), ``statement`` (where a statement was made: "told reporters in
+        Washington") or ``dateline``.  Only ``event`` places become claim places.
     """
 
     mention: str
@@ -72,6 +90,8 @@ class PlaceMention:
     evidence: str
     result: GeocodeResult
     context: str | None = None
+    kind: str = "settlement"
+    role: str = "event"
 
     @property
     def status(self) -> str:
@@ -88,6 +108,10 @@ class PlaceMention:
     def precision(self) -> str:
         """Location precision of a claim made at this place (ACLED/UCDP spirit)."""
         p = self.result.place
+        if self.kind in ("hromada", "raion"):
+            return "district"
+        if self.kind in ("oblast", "region", "river"):
+            return "region"
         if p is not None and p.is_area:
             if p.feature_code.startswith("PCL"):
                 return "country"
@@ -107,6 +131,8 @@ class PlaceMention:
             "relation": self.relation,
             "evidence": self.evidence,
             "context": self.context,
+            "kind": self.kind,
+            "role": self.role,
             **d,
         }
 
@@ -119,6 +145,8 @@ _STRONG_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("strong_triggers", 
 _WEAK_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("weak_triggers", "relation")
 # Military terms after a name ("Kharkiv direction"): the place is the name before them.
 _GENERIC_TAIL = word_set("generic_tail")
+# Words after a name that make it a military direction («Покровському напрямку»).
+_DIRECTION_WORDS = word_set("direction_words")
 # What may stand between two listed places ("X, Y and Z").
 _LIST_CONJUNCTIONS = alternation(word_list("list_conjunctions"))
 _LIST_GAP = re.compile(rf"^\s*(?:,|,?\s*(?:{_LIST_CONJUNCTIONS}))\s*$", re.IGNORECASE)
@@ -161,6 +189,10 @@ class _Cand:
     evidence: str
     strong: bool = False
     area: bool = False
+    kind: str = ""  # "" = from the geocoding result
+    role: str = "event"
+    # The result when the mention was resolved while it was found (hromada centres).
+    result: GeocodeResult | None = None
 
 
 def _find_places(
@@ -173,7 +205,17 @@ def _find_places(
     theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
     cands: list[_Cand] = []
     taken: list[tuple[int, int]] = []
+    for ph in find_area_phrases(text, gc, theatre, text_language(text)):
+        s_idx = _sentence_of(ph.start, sentences)
+        rel = _trigger(text, ph.start, sentences[s_idx][0])[0] or "in"
+        cand = _Cand(ph.start, ph.end, ph.mention, ph.query, s_idx, rel, ph.evidence)
+        cand.kind, cand.role, cand.result = ph.kind, ph.role, ph.result
+        cand.area = ph.kind in ("oblast", "region")
+        cands.append(cand)
+        taken.append((ph.start, ph.end))
     for a in areas:
+        if any(s < a.end and a.start < e for s, e in taken):
+            continue
         mention = _POSSESSIVE.sub("", a.text) if a.level == "country" else a.text
         s_idx = _sentence_of(a.start, sentences)
         rel = _trigger(text, a.start, sentences[s_idx][0])[0] or "in"
@@ -299,6 +341,10 @@ def _judge_run(
         run = run[:-1]
         end = run[-1][2]
         mention, words, low = text[start:end], words[:-1], low[:-1]
+    after = re.match(r"\s+([^\W\d_]+)", text[end : end + 30])
+    if after is not None and after.group(1) in _DIRECTION_WORDS:
+        # «на Покровському напрямку», "the Kharkiv axis": a military direction, not a place.
+        return None
     acronym = len(words) == 1 and words[0].isupper() and len(words[0]) <= 4
     rel, strong = _trigger(text, start, s_start)
     listed = (
@@ -326,7 +372,10 @@ def _judge_run(
                 strong,
                 area=True,
             )
-    query, hits = _gazetteer_hits(gc, mention)
+    if text[start - 1 : start] in '«"“' and text[end : end + 1] in '»"”' and start > 0:
+        return None  # «Север», «Восток»: names of army groups, not places
+    language = text_language(text)
+    query, hits = _gazetteer_hits(gc, mention, language)
     if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
         return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
     sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
@@ -337,7 +386,10 @@ def _judge_run(
         # Without a place word before it, only a primary name counts ("Al" is an
         # alternate name of Halle, "Part" of some town): and never a sentence's first word
         # when that word is also an ordinary word elsewhere.
-        hits = [h for h in hits if h.kind == "name"]
+        # A capital or big city also by its alternate name: «Вашингтон», «Пхеньян».
+        # Only in Cyrillic: English alternate names are full of ordinary words ("Part").
+        ordinary = not has_cyrillic(mention) or is_common_word(mention, language)
+        hits = [h for h in hits if h.kind == "name" or (_prominent(h) and not ordinary)]
         if not hits:
             return None
     if hits:
@@ -369,7 +421,11 @@ def _judge_run(
     if common:
         return None
     if strong or (listed and prev is not None and prev.strong):
-        if len(words) > 1 and any(_gazetteer_hits(gc, w)[1] for w in words) and not strong:
+        if (
+            len(words) > 1
+            and any(_gazetteer_hits(gc, w, language)[1] for w in words)
+            and not strong
+        ):
             return None
         near = _near_match(gc, query)
         how = "spelling variant in the gazetteer" if near else "not in the gazetteer"
@@ -399,8 +455,8 @@ def _area_query(text: str, mention: str, end: int) -> tuple[str, int] | None:
     return None
 
 
-def _gazetteer_hits(gc: Geocoder, name: str) -> tuple[str, list[Any]]:
-    for form in _lookup_forms(name):
+def _gazetteer_hits(gc: Geocoder, name: str, language: str = "ru") -> tuple[str, list[Any]]:
+    for form in _lookup_forms(name, language):
         hits = gc.gazetteer.by_keys(latin_forms(form))
         if hits:
             return form, hits
@@ -466,12 +522,18 @@ def _resolve(
     for c in cands:
         by_sentence.setdefault(c.sentence, []).append(c)
     for s_idx, group in sorted(by_sentence.items()):
-        sentence_areas = [c.query for c in group if c.area and not _names_actor(text, c)]
+        sentence_areas = [
+            c.query
+            for c in group
+            if c.area and c.role == "event" and not _names_actor(text, c) and c.result is None
+        ]
         chosen: dict[int, tuple[GeocodeResult, str | None]] = {}
         for i, c in enumerate(group):
-            if c.area:
+            if c.result is not None:
+                chosen[i] = (c.result, c.result.context)
+            elif c.area:
                 chosen[i] = (gc.geocode(c.query), None)
-        pending = [i for i, c in enumerate(group) if not c.area]
+        pending = [i for i in range(len(group)) if i not in chosen]
         stages: list[tuple[str | None, str]] = []
         if sentence_areas:
             stages.append(("; ".join(sentence_areas), "sentence"))
@@ -513,11 +575,73 @@ def _resolve(
             r, ctx = chosen[i]
             out.append(
                 PlaceMention(
-                    c.mention, c.start, c.end, c.query, c.sentence, c.relation, c.evidence, r, ctx
+                    c.mention,
+                    c.start,
+                    c.end,
+                    c.query,
+                    c.sentence,
+                    c.relation,
+                    c.evidence,
+                    r,
+                    ctx,
+                    c.kind or _kind_of(c, r),
+                    _role(text, c, r),
                 )
             )
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _kind_of(c: _Cand, r: GeocodeResult) -> str:
+    """Return what a mention names, from how it was found and what it resolved to."""
+    if is_river(c.query) or "names a river" in r.reason:
+        return "river"
+    region_word = r.reason.startswith("region word") or any(
+        a.reason.startswith("region word") for a in r.alternatives
+    )
+    p = r.place if r.status == "resolved" else None
+    if region_word and (p is None or p.is_area):
+        return "region"
+    if p is not None and p.is_area:
+        if p.feature_code.startswith("PCL"):
+            return "country"
+        return "oblast" if p.feature_code == "ADM1" else "raion"
+    if c.area:
+        return "raion" if re.search(r"(?i)район|district|raion", c.query) else "oblast"
+    return "settlement"
+
+
+_DATELINE_PLACE = re.compile(rf"(?m)^[ \t]*([{_UPPER}][{_UPPER}’' .-]+[{_UPPER}]),")
+_STATEMENT_CUES = tuple(fold(p) for p in word_list("statement_cues", column="phrase"))
+
+
+def _role(text: str, c: _Cand, r: GeocodeResult) -> str:
+    """``event``, ``actor``, ``statement`` or ``dateline`` (see :class:`PlaceMention`)."""
+    if c.role != "event":
+        return c.role
+    head = text[: min(len(text), 400)]
+    for m in _DATELINE_PLACE.finditer(head):
+        if m.start(1) <= c.start < m.end(1):
+            return "dateline"
+    before = " " + fold(text[max(0, c.start - 40) : c.start]).strip()
+    if any(before.endswith(" " + cue) for cue in _STATEMENT_CUES):
+        return "statement"
+    if _names_actor(text, c):
+        return "actor"
+    p = r.place if r.status == "resolved" else None
+    capital = p is not None and (p.feature_code in ("PPLC", "PCLI") or p.is_area)
+    after = text[c.end : c.end + 40]
+    verb = re.match(
+        r"[\s,]*(?:(?:earlier|also|has|have|had|ранее|раніше|уже|вже|также|також)\s+)?(\w+)",
+        after,
+    )
+    if capital and verb is not None:
+        word = verb.group(1)
+        if _SAY.match(word) or _CYR_SAY.match(word) or _RESPONSE_VERB.match(word):
+            return "actor"
+        if re.match(r"(?i)(?:оценивал|оцінював|відправив|отправил|denied|said|warned)", word):
+            return "actor"
+    return "event"
 
 
 def _prominent_place(p: Any) -> bool:

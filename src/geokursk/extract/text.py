@@ -10,6 +10,7 @@ never place names.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,3 +117,30 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _STOP_WORDS = word_set("stop_words")
 # Titles before a person's name ("President Vladimir Putin", "генерал-майор ...").
 _TITLE_WORDS = word_set("title_words")
+
+
+# --- language --------------------------------------------------------------------------
+
+_UK_ONLY = re.compile("[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile("[ыэъЫЭЪ]")
+_CYRILLIC = re.compile("[а-яёА-ЯЁіїєґІЇЄҐ]")
+_LATIN = re.compile("[a-zA-Z]")
+
+
+@functools.lru_cache(maxsize=64)
+def text_language(text: str) -> str:
+    """Return ``"uk"``, ``"ru"`` or ``"en"``: the language an article is written in.
+
+    Cyrillic text is Ukrainian when it has more letters only Ukrainian uses (і, ї, є,
+    ґ) than letters only Russian uses (ы, э, ъ); Latin text is taken as English.
+
+    Examples
+    --------
+    >>> text_language("Ворог атакував біля Часового Яру."), text_language("Бои под Суджей.")
+    ('uk', 'ru')
+    >>> text_language("Fighting near Sudzha.")
+    'en'
+    """
+    if len(_CYRILLIC.findall(text)) < len(_LATIN.findall(text)):
+        return "en"
+    return "uk" if len(_UK_ONLY.findall(text)) > len(_RU_ONLY.findall(text)) else "ru"

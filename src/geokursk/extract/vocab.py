@@ -456,12 +456,14 @@ _WORD_LISTS = {
     "anaphors": "word",
     "attribution_phrases": "phrase",
     "auxiliary_verbs": "word",
+    "direction_words": "word",
     "dispute_verbs": "stem",
     "generic_tail": "word",
     "list_conjunctions": "word",
     "not_subjects": "word",
     "organisation_stems": "stem",
     "pronouns": "word",
+    "statement_cues": "phrase",
     "stop_words": "word",
     "support_verbs": "stem",
     "title_words": "word",
@@ -476,6 +478,7 @@ _NUMBER_TABLES = {
     "weekdays": "weekday",
 }
 _PHRASE_TABLES = {
+    "metonyms": "place",
     "qualifiers": "qualifier",
     "strong_triggers": "relation",
     "weak_triggers": "relation",
