@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     recall, precision, typed = Tally(), Tally(), Tally()
     places, claim_roles = Tally(), Tally()
     fig_found, fig_pred, fig_sides, claimants = Tally(), Tally(), Tally(), Tally()
+    fig_subject = Tally()
     far: list[str] = []
     misses: list[str] = []
     t0 = time.perf_counter()
@@ -187,9 +188,16 @@ def main(argv: list[str] | None = None) -> int:
                 taken.add(hit)
                 claim, fig = pred_figs[hit]
                 subject_side = getattr(fig, "subject_side", None)
-                ok = claim.side == gc_["side"] and subject_side == gf.get("subject_side")
-                fig_sides.add(lang, ok)
-                fig_sides.add("all", ok)
+                fig_sides.add(lang, claim.side == gc_["side"])
+                fig_sides.add("all", claim.side == gc_["side"])
+                fig_subject.add(lang, subject_side == gf.get("subject_side"))
+                fig_subject.add("all", subject_side == gf.get("subject_side"))
+                if subject_side != gf.get("subject_side") or claim.side != gc_["side"]:
+                    misses.append(
+                        f"  figure side {art.name} {gf['kind']} {gf['value']}: claimant "
+                        f"{claim.side}/{gc_['side']}, subject {subject_side}/{gf.get('subject_side')}"
+                        f" ({fig.subject!r})"
+                    )
         for i, (_c, _f) in enumerate(pred_figs):
             fig_pred.add(lang, i in taken)
             fig_pred.add("all", i in taken)
@@ -215,9 +223,15 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Claim places that are event places (not actors, datelines, statement places)")
     for key in [*langs, "all"]:
         print(f"  {key:<24} {claim_roles.line(key)}")
-    print("\n== Figures: gold found (kind+value) / predicted matching gold / sides right")
+    print(
+        "\n== Figures: gold found (kind+value) / predicted matching gold / "
+        "claimant side right / subject side right (of found)"
+    )
     for key in [*langs, "all"]:
-        print(f"  {key:<24} {fig_found.line(key)}   {fig_pred.line(key)}   {fig_sides.line(key)}")
+        print(
+            f"  {key:<24} {fig_found.line(key)}   {fig_pred.line(key)}   "
+            f"{fig_sides.line(key)}   {fig_subject.line(key)}"
+        )
     print("\n== Claimants: gold claims whose side a predicted claim has")
     for key in [*langs, "all"]:
         print(f"  {key:<24} {claimants.line(key)}")

@@ -721,6 +721,7 @@ def test_claims_frame_columns_and_values(
         "value": 30,
         "qualifier": "at_least",
         "subject": "North Korean soldiers",
+        "subject_side": None,
         "note": None,
     }
     assert (row.claim_date, row.event_start, row.event_end) == (

@@ -77,6 +77,7 @@ def test_extract_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         "value": 30,
         "qualifier": "at_least",
         "subject": "North Korean soldiers",
+        "subject_side": "dprk",
         "note": None,
     }
     assert gur["claim_date"] == "2024-12-16"

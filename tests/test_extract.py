@@ -243,9 +243,15 @@ def test_retelling_claimants_from_appositive_and_inverted_sentences() -> None:
     mod = _claim("retelling", "Defence Ministry")  # not "RT", which only carried the report
     assert mod.side == "russia"
     assert _figures(mod) == [("personnel_losses", 500000, "almost")]
-    intel = _claim("retelling", "intelligence")
-    assert intel.side == "south_korea"
-    assert {s for _, s in intel.joint_claimants} == {"usa", "ukraine"}
+    # "South Korean, US and Ukrainian intelligence": three claimants, three claims.
+    intel = [c for c in _extract("retelling")[1].claims if "intelligence" in c.claimant]
+    assert {(c.claimant, c.side) for c in intel} >= {
+        ("South Korean intelligence", "south_korea"),
+        ("US intelligence", "usa"),
+        ("Ukrainian intelligence", "ukraine"),
+    }
+    assert len({c.sentence for c in intel}) == 1 and not any(c.joint_claimants for c in intel)
+    assert all(_figures(c) == _figures(intel[0]) for c in intel)
 
 
 # --- wire report: Sumy / Kursk / Belgorod border --------------------------------------

@@ -240,6 +240,9 @@ class Figure(_Model):
     value: Annotated[float | int | None, Field(ge=0)]
     qualifier: Qualifier
     subject: Text
+    #: The side of who was hit ("Russian forces shelled Nikopol, killing two civilians":
+    #: ukraine), when known.
+    subject_side: Side | None = None
     note: Text | None = None
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from geokursk.errors import ArticleError
 from geokursk.extract.claimants import (
+    _COUNTRY_SIDES,
     _DISPUTE,
     _RESPONSE_VERB,
     _SUPPORT,
@@ -40,6 +41,7 @@ from geokursk.extract.dates import (
 from geokursk.extract.figures import FigureCandidate, _figure_label, _find_figures, _kind
 from geokursk.extract.places import PlaceMention, _area_ok, _authority_regions, _find_places
 from geokursk.extract.text import _split_sentences
+from geokursk.extract.vocab import document_voices, phrase_table
 from geokursk.geocode import Geocoder, default_geocoder
 from geokursk.normalize import fold, has_cyrillic, name_key
 
@@ -135,6 +137,7 @@ class ClaimCandidate:
             "response": dict(self.response) if self.response else None,
             "notes": "; ".join(self.notes) or None,
             "claim_status": self.claim_status,
+            "reviewed": False,
             "extraction": {"sentence": self.sentence, "start": self.start, "end": self.end},
         }
 
@@ -169,6 +172,7 @@ class Extraction:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object printed by ``geokursk extract --json``."""
         return {
+            "schema": EXTRACTION_SCHEMA,
             "reference_date": _iso(self.reference_date),
             "date_basis": self.date_basis,
             "dateline": _iso(self.dateline),
@@ -254,6 +258,7 @@ def _find_claims(
     # (index, referenced side, link kind, figure kind the sentence names)
     links: list[tuple[int, str | None, str, str | None]] = []
     last: _Claimant | None = None
+    voice = _heading_voice(text)
     for s_idx, (s_start, s_end) in enumerate(sentences):
         sentence = text[s_start:s_end]
         dates = _find_dates(text, s_start, s_end, ref, basis)
@@ -264,8 +269,17 @@ def _find_claims(
         dispute = _DISPUTE.search(sentence) if response is None or response[0] != "denied" else None
         if claimant is None and not figures:
             continue
+        source = last or voice
+        inherited = claimant is None and source is not None
         if claimant is None:
-            claimant = _Claimant("unattributed", "unattributed", s_start, s_start, via="none")
+            # A report goes on in the voice of the last claimant it named, or of the body
+            # its heading names (a General Staff summary, an MoD bulletin); otherwise the
+            # sentence is unattributed.
+            claimant = (
+                replace(source, start=s_start, end=s_start, via="inherited")
+                if source is not None
+                else _Claimant("unattributed", "unattributed", s_start, s_start, via="none")
+            )
         s_places = tuple(
             p
             for p in places
@@ -278,9 +292,11 @@ def _find_claims(
         if claimant.side == "other":
             side = _implied_side(claimant.name, s_places, ukrainian, gc)
             claimant = replace(claimant, side=side) if side else claimant
-        if claimant.via != "none":
+        if claimant.via not in ("none", "inherited"):
             last = claimant
         notes: list[str] = []
+        if inherited:
+            notes.append(f"claimant carried over from an earlier sentence ({claimant.name})")
         kind_link = None
         if response is not None:
             if figures and any(f.value is not None for f in figures):
@@ -297,7 +313,11 @@ def _find_claims(
             # "declined to comment on the losses": the response names what it is about.
             named = _kind(rest[:40]) if kind_link == "responds_to" else None
             links.append((len(out), _referenced_side(rest), kind_link, named and named[1]))
+        figures = [
+            replace(f, subject_side=_subject_side(f, claimant.side, s_places)) for f in figures
+        ]
         cid = f"s{s_idx + 1:02d}-{_slug(claimant)}"
+        first = len(out)
         out.append(
             ClaimCandidate(
                 id=cid,
@@ -309,7 +329,6 @@ def _find_claims(
                 channel=_channel(sentence, claimant),
                 claimant_person=claimant.person,
                 claimant_role=claimant.role,
-                joint_claimants=claimant.joint,
                 figures=tuple(figures),
                 places=s_places,
                 dates=tuple(dates),
@@ -324,7 +343,79 @@ def _find_claims(
                 published=published,
             )
         )
+        # "Ukraine's military intelligence and the Pentagon said": one claim per claimant.
+        for name, side in claimant.joint:
+            other = _Claimant(name, side, claimant.start, claimant.end)
+            out.append(
+                replace(
+                    out[first],
+                    id=f"s{s_idx + 1:02d}-{_slug(other)}",
+                    claimant=name,
+                    side=side,
+                    claimant_person=None,
+                    claimant_role=None,
+                    notes=(*notes, f"said jointly with {claimant.name}"),
+                )
+            )
+        if claimant.joint:
+            joint = ", ".join(n for n, _ in claimant.joint)
+            out[first] = replace(out[first], notes=(*notes, f"said jointly with {joint}"))
     return _link(out, links)
+
+
+def _heading_voice(text: str) -> _Claimant | None:
+    """Return the body a report's heading names as its voice (``document_voices.csv``)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:3]
+    head = fold(" ".join(lines)[:300])
+    for phrase, claimant, side in document_voices():
+        if fold(phrase) in head:
+            return _Claimant(claimant, side, 0, 0, via="heading")
+    return None
+
+
+def _subject_side(
+    figure: FigureCandidate, claimant_side: str, places: Sequence[PlaceMention]
+) -> str | None:
+    """Return the side of who was hit: said in the subject, else implied.
+
+    The subject's words decide first (``subject_sides.csv``: "North Korean soldiers",
+    «окупантів», «военнослужащих ВСУ»).  Civilians belong to the country of the
+    sentence's first resolved settlement ("Russian forces shelled Nikopol, killing two
+    civilians": Ukrainian civilians).  Enemy soldiers, or soldiers named without a side
+    in a claim by one of the two belligerents ("destroyed up to 120 servicemen"), are
+    the other belligerent's; "our" soldiers the claimant's own.
+    """
+    subject = " " + figure.subject.lower()
+    cls = next(
+        (c for phrase, c in _SUBJECT_SIDES if re.search(rf"[\s(«\"]{re.escape(phrase)}", subject)),
+        None,
+    )
+    enemy = _ENEMY.get(claimant_side)
+    if figure.kind == "personnel_losses" and cls in (None, "civilian"):
+        cls = "soldier"  # "losses of 825,310 persons": the enemy's losses
+    if cls is None:
+        return None
+    if cls == "civilian":
+        for p in places:
+            place = p.result.place if p.result.status == "resolved" else None
+            if p.kind == "settlement" and place is not None:
+                return _COUNTRY_SIDES.get(place.country_code)
+        # An authority reporting casualties without a place reports its own people.
+        return claimant_side if claimant_side in _ENEMY else None
+    if cls == "enemy" or (cls == "soldier" and enemy is not None):
+        return enemy
+    if cls == "own":
+        return claimant_side if claimant_side in _ENEMY else None
+    if cls == "soldier":
+        return None
+    return cls
+
+
+_SUBJECT_SIDES = phrase_table("subject_sides", "class")
+#: The document ``extract --json`` writes; equal to geokursk.claims.EXTRACTION_SCHEMA
+#: (tested), written here so extraction does not import the claims model.
+EXTRACTION_SCHEMA = "geokursk.extraction/1"
+_ENEMY = {"russia": "ukraine", "ukraine": "russia"}
 
 
 def _link(

@@ -290,12 +290,23 @@ def _make_claimant(phrase: str, start: int) -> _Claimant:
         org = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)", role)
         name = org.group(1) if org else person
     parts = [p.strip() for p in re.split(r",\s*|\s+(?:and|и|та)\s+", name) if p.strip()]
+    if len(parts) > 1 and len(parts[-1].split()) >= 2:
+        # "South Korean, US and Ukrainian intelligence": the head noun is shared.
+        head = parts[-1].split()[-1]
+        parts = [
+            f"{p} {head}" if re.search(r"(?:an|ese|ish|ch)$|^[A-Z]{2,4}$", p.split()[-1]) else p
+            for p in parts[:-1]
+        ] + parts[-1:]
     joint: tuple[tuple[str, str], ...] = ()
+    side = _side(phrase)
     if len(parts) > 1:
         sides = [_side(p) for p in parts]
         if len(set(sides)) > 1 and "other" not in sides:
+            # "Ukraine's military intelligence and the Pentagon": two claimants, each
+            # with its own side; assembly makes one claim for each.
             joint = tuple(zip(parts[1:], sides[1:], strict=True))
-    return _Claimant(name, _side(phrase), start, start + len(phrase), person, role, joint)
+            name, side = parts[0], sides[0]
+    return _Claimant(name, side, start, start + len(phrase), person, role, joint)
 
 
 def _channel(sentence: str, claimant: _Claimant) -> str:

@@ -42,14 +42,17 @@ class FigureCandidate:
     start: int
     end: int
     note: str | None = None
+    #: The side of who was hit (not who fired), when the text says or implies it.
+    subject_side: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the claims-model figure (``kind, value, qualifier, subject, note``)."""
+        """Return the claims-model figure (``kind, value, qualifier, subject, ...``)."""
         return {
             "kind": self.kind,
             "value": self.value,
             "qualifier": self.qualifier,
             "subject": self.subject,
+            "subject_side": self.subject_side,
             "note": self.note,
         }
 
@@ -66,10 +69,12 @@ _VAGUE = vague_quantities()
 _QUALIFIERS = phrase_table("qualifiers", "qualifier")
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (r"casualt|убитыми и ранеными|убитых и раненых|загиблими та пораненими|санитарн", "both"),
-    (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|убит|погиб|ликвидир|уничтож|"
+    (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|destroy(?:ed|ing|s)?\b|"
+     r"eliminated|убит|погиб|ликвидир|уничтож|"
      r"загин|вбит|знищ", "killed"),
-    (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|поранен", "wounded"),
-    (r"missing|пропал|безвест|зник", "missing"),
+    (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|ранил|поранен|поранил|поранив|травм",
+     "wounded"),
+    (r"missing|пропал|без вести|безвест|безвіст|зник", "missing"),
     (r"captured|taken prisoner|prisoners?\b|surrendered|в плен|пленен|взят\w* в|полон", "captured"),
     (r"deployed|\bsent\b|posted|stationed|arrived|transferred|направлен|переброш|развернут|"
      r"размещ|відправ|перекину", "deployed"),
@@ -289,7 +294,8 @@ def _clause(s: str, *, forward: bool) -> str:
     if forward:
         m = re.search(r"[;:.!?]|,\s+(?:while|but|and the|according)|\b(which|who)\b", s)
         return s[: m.start()] if m else s
-    ends = [m.end() for m in re.finditer(r"[;:.!?]", s)]
+    # A full stop inside a date ("24.02.22") does not end a clause.
+    ends = [m.end() for m in re.finditer(r"[;:!?]|(?<!\d)\.|\.(?!\d)", s)]
     return s[ends[-1] :] if ends else s
 
 
@@ -338,14 +344,30 @@ def _subject(window: str) -> str | None:
 
 
 def _enrich_subject(subject: str, sentence: str) -> str:
-    if subject[0].isupper():
+    """Give a bare soldier subject the nationality the sentence gives its side.
+
+    "North Korean units lost at least 30 soldiers": North Korean soldiers.  Civilians and
+    other non-combatants are never given the nationality of the troops in the sentence,
+    nor is anyone given that of troops who attack ("Russian forces shelled Nikopol,
+    killing two civilians": the civilians are not Russian).
+    """
+    if subject[0].isupper() or not _SOLDIERS.search(subject):
         return subject
     m = re.search(
         r"((?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:an|ian|ese|ish))\s+"
-        r"(?:army\s+)?(?:troops|soldiers|units|forces|servicemen|army|fighters)",
+        r"(?:army\s+)?(?:troops|soldiers|units|forces|servicemen|army|fighters)"
+        r"(?!\s+(?:\w+\s+)?(?:shelled|attacked|struck|hit|fired|launched|bombed|killed|"
+        r"destroyed|shot|targeted))",
         sentence,
     )
     return f"{m.group(1)} {subject}" if m else subject
+
+
+_SOLDIERS = re.compile(
+    r"\b(?:soldiers?|troops|servicem[ae]n|service members|personnel|fighters|marines|"
+    r"conscripts|mercenaries|militants)\b",
+    re.IGNORECASE,
+)
 
 
 def _figure_label(f: FigureCandidate) -> str:

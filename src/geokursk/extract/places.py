@@ -208,10 +208,10 @@ def _find_places(
     for ph in find_area_phrases(text, gc, theatre, text_language(text)):
         s_idx = _sentence_of(ph.start, sentences)
         rel = _trigger(text, ph.start, sentences[s_idx][0])[0] or "in"
-        cand = _Cand(ph.start, ph.end, ph.mention, ph.query, s_idx, rel, ph.evidence)
-        cand.kind, cand.role, cand.result = ph.kind, ph.role, ph.result
-        cand.area = ph.kind in ("oblast", "region")
-        cands.append(cand)
+        found = _Cand(ph.start, ph.end, ph.mention, ph.query, s_idx, rel, ph.evidence)
+        found.kind, found.role, found.result = ph.kind, ph.role, ph.result
+        found.area = ph.kind in ("oblast", "region")
+        cands.append(found)
         taken.append((ph.start, ph.end))
     for a in areas:
         if any(s < a.end and a.start < e for s, e in taken):

@@ -429,6 +429,34 @@ def country_sides(path: Path | None = None) -> Mapping[str, str]:
     return MappingProxyType({row["country_code"]: row["side"] for row in rows})
 
 
+@functools.cache
+def document_voices(path: Path | None = None) -> tuple[tuple[str, str, str], ...]:
+    """Return heading phrases that name whose voice a report is (``document_voices.csv``).
+
+    A Russian MoD bulletin is headed «Сводка Министерства обороны Российской Федерации»,
+    a Ukrainian General Staff summary «Оперативна інформація станом на ...»: sentences
+    without a claimant of their own are that body's.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    tuple of (str, str, str)
+        ``(phrase, claimant, side)`` in file order.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, or a side is not a
+        :class:`geokursk.claims.Side` value (the message names file and line).
+    """
+    _, rows = _read("document_voices", path, ("phrase", "language", "claimant", "side"))
+    return tuple((row["phrase"], row["claimant"], row["side"]) for row in rows)
+
+
 def alternation(words: Iterable[str]) -> str:
     r"""Return a regular-expression alternation matching any of ``words`` literally.
 
@@ -481,6 +509,7 @@ _PHRASE_TABLES = {
     "metonyms": "place",
     "qualifiers": "qualifier",
     "strong_triggers": "relation",
+    "subject_sides": "class",
     "weak_triggers": "relation",
 }
 
@@ -492,6 +521,7 @@ LISTS: Mapping[str, Callable[[Path | None], object]] = MappingProxyType(
         **{n: functools.partial(phrase_table, n, c) for n, c in _PHRASE_TABLES.items()},
         "case_endings": case_endings,
         "country_sides": country_sides,
+        "document_voices": document_voices,
         "vague_quantities": vague_quantities,
     }
 )
