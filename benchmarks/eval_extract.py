@@ -193,9 +193,10 @@ def main(argv: list[str] | None = None) -> int:
                 fig_subject.add(lang, subject_side == gf.get("subject_side"))
                 fig_subject.add("all", subject_side == gf.get("subject_side"))
                 if subject_side != gf.get("subject_side") or claim.side != gc_["side"]:
+                    gold_subject = gf.get("subject_side")
                     misses.append(
                         f"  figure side {art.name} {gf['kind']} {gf['value']}: claimant "
-                        f"{claim.side}/{gc_['side']}, subject {subject_side}/{gf.get('subject_side')}"
+                        f"{claim.side}/{gc_['side']}, subject {subject_side}/{gold_subject}"
                         f" ({fig.subject!r})"
                     )
         for i, (_c, _f) in enumerate(pred_figs):
