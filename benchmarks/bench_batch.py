@@ -15,7 +15,11 @@ What it measures (each figure printed):
 * CPU seconds spent by the process(es) doing the extraction, and articles
   per CPU-second: the per-core cost, which does not depend on what else the
   machine is running (the 1-minute load average is printed too);
-* that the three runs wrote byte-identical files.
+* that the three runs wrote byte-identical files;
+* the cost of morphology (``--morphology``): extraction of the Russian and
+  Ukrainian gold articles (``tests/data/articles``) with the pymorphy3
+  dictionaries and with the suffix rules only, in the same process, plus the
+  one-off dictionary load time.
 
 The corpus is generated, not downloaded: ``--articles`` JSON Lines records
 written to ``benchmarks/out/batch_corpus.jsonl``.  Each is two to four
@@ -163,11 +167,59 @@ def run_on_cluster(
     return summary, startup, cpu
 
 
+def bench_morphology(rounds: int = 5) -> None:
+    """Print extraction speed of Cyrillic articles with and without pymorphy3."""
+    import geokursk
+    from geokursk.extract import morphology
+
+    gold = Path(__file__).resolve().parent.parent / "tests" / "data" / "articles"
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted(gold.glob("*.txt"))
+        if p.name.startswith(("ru_", "uk_", "mod_"))
+    ]
+    gc = geokursk.Geocoder()
+    gc.geocode("Суджа")
+    t0 = time.perf_counter()
+    morphology._analyzer("ru"), morphology._analyzer("uk")
+    load = time.perf_counter() - t0
+
+    cached = morphology._dictionary_forms
+
+    def run() -> tuple[float, int]:
+        t = time.perf_counter()
+        found = 0
+        for _ in range(rounds):
+            cached.cache_clear()  # every round pays the dictionary lookups again
+            for text in texts:
+                found += len(geokursk.extract_article(text, geocoder=gc).places)
+        return time.perf_counter() - t, found // rounds
+
+    with_dicts, n_with = run()
+    morphology._dictionary_forms = lambda name, language: ((), ())  # type: ignore[assignment]
+    try:
+        rules_only, n_rules = run()
+    finally:
+        morphology._dictionary_forms = cached
+    n = len(texts) * rounds
+    print(f"morphology: {len(texts)} Russian/Ukrainian articles x {rounds} rounds")
+    print(f"  dictionary load (once per process): {load:.2f} s")
+    print(f"  with pymorphy3 dictionaries: {n / with_dicts:6.1f} articles/s, {n_with} mentions")
+    print(f"  suffix rules only:           {n / rules_only:6.1f} articles/s, {n_rules} mentions")
+    print(f"  cost ratio (rules-only speed / dictionary speed): {with_dicts / rules_only:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--partition-size", type=int, default=100)
+    parser.add_argument(
+        "--morphology", action="store_true", help="only measure the cost of morphology"
+    )
     args = parser.parse_args()
+    if args.morphology:
+        bench_morphology()
+        return
 
     OUT.mkdir(exist_ok=True)
     corpus = OUT / "batch_corpus.jsonl"
