@@ -192,7 +192,10 @@ def test_seed_links_pentagon_support_and_kremlin_referral_to_gur() -> None:
         if c.side == "ukraine" and any(f.value for f in c.figures) and "GUR" in c.claimant
     }
     assert missing.id in gur_ids
-    pentagon = next(c for c in _extract("seed")[1].claims if c.claimant == "Pentagon")
+    # The sentence naming Pat Ryder (the headline's joint claim is a Pentagon claim too).
+    pentagon = next(
+        c for c in _extract("seed")[1].claims if c.claimant == "Pentagon" and c.claimant_person
+    )
     assert (pentagon.claimant_person, pentagon.side, pentagon.channel) == (
         "Pat Ryder",
         "usa",
@@ -564,3 +567,40 @@ def test_region_named_only_through_its_authority_sets_the_article_region() -> No
         place = _place("uk_kharkiv_ova", mention)
         assert (place.query, place.status) == (query, "resolved"), place.result.reason
         assert place.result.place.admin1 == "Kharkiv Oblast"
+
+
+# --- the examples of the multilingual extraction issue --------------------------------
+
+# Our own text: two claimants in one sentence, a victim's side, a river, metonymic actors.
+NIKOPOL = (
+    "NIKOPOL, Ukraine (Geokursk Wire) - Russian forces shelled Nikopol across the Dnipro "
+    "river from Enerhodar overnight, killing two civilians, the regional governor said. "
+    "Ukraine's military intelligence and the Pentagon said North Korean units lost at "
+    "least 30 soldiers killed and wounded near Plekhovo in Russia's Kursk region. The "
+    "Russian Defence Ministry "
+    "said its troops destroyed up to 120 Ukrainian servicemen near Tyotkino. Kyiv said it "
+    "would respond, and the Kremlin declined to comment."
+)
+
+
+def test_issue_examples_claimants_sides_rivers_and_actors() -> None:
+    ex = extract_article(NIKOPOL, geocoder=_geocoder(), published=dt.date(2024, 12, 17))
+    kinds = {p.mention: (p.kind, p.role) for p in ex.places}
+    assert kinds["Dnipro"] == ("river", "event")  # the river, not the city
+    assert kinds["NIKOPOL"][1] == "dateline"
+    assert kinds["Kyiv"] == ("settlement", "actor")
+    assert kinds["Kremlin"] == ("settlement", "actor")
+    governor = next(c for c in ex.claims if "governor" in c.claimant)
+    assert [(f.kind, f.value, f.subject_side) for f in governor.figures] == [
+        ("killed", 2, "ukraine")  # who was hit, not who fired
+    ]
+    assert "Dnipro" not in {p.mention for p in governor.places}
+    one_sentence = [c for c in ex.claims if c.sentence == 1]
+    assert {c.side for c in one_sentence} == {"ukraine", "usa"}  # two claimants, two claims
+    assert all(_figures(c) == [("killed_or_wounded", 30, "at_least")] for c in one_sentence)
+    mod = next(c for c in ex.claims if c.side == "russia" and c.figures)
+    assert [(f.kind, f.value, f.qualifier, f.subject_side) for f in mod.figures] == [
+        ("killed", 120, "at_most", "ukraine")  # "destroyed up to 120 servicemen"
+    ]
+    claim_places = {p.mention for c in ex.claims for p in c.places}
+    assert {"Kyiv", "Kremlin", "NIKOPOL", "Dnipro"}.isdisjoint(claim_places)

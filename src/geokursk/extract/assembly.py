@@ -285,6 +285,7 @@ def _find_claims(
             for p in places
             if p.sentence == s_idx
             and p.role == "event"
+            and p.kind != "river"
             and not (claimant.start <= p.start < claimant.end)
         )
         if not (figures or s_places or response or support or dispute):

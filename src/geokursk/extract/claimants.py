@@ -289,7 +289,11 @@ def _make_claimant(phrase: str, start: int) -> _Claimant:
         person = " ".join(w for w in person.split() if w.lower() not in _TITLE_WORDS) or person
         org = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)", role)
         name = org.group(1) if org else person
-    parts = [p.strip() for p in re.split(r",\s*|\s+(?:and|и|та)\s+", name) if p.strip()]
+    parts = [
+        re.sub(r"^(?:the|a|an)\s+", "", p.strip(), flags=re.IGNORECASE)
+        for p in re.split(r",\s*|\s+(?:and|и|та)\s+", name)
+        if p.strip()
+    ]
     if len(parts) > 1 and len(parts[-1].split()) >= 2:
         # "South Korean, US and Ukrainian intelligence": the head noun is shared.
         head = parts[-1].split()[-1]

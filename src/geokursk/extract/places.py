@@ -372,6 +372,10 @@ def _judge_run(
                 strong,
                 area=True,
             )
+    river = _river_phrase(text, start, end)
+    if river is not None:
+        # "the Dnipro river", «річка Сейм», «реки Сейм»: a river, never the city.
+        return _Cand(start, end, mention, river, s_idx, _relation(text, start, s_start), "river")
     if text[start - 1 : start] in '«"“' and text[end : end + 1] in '»"”' and start > 0:
         return None  # «Север», «Восток»: names of army groups, not places
     language = text_language(text)
@@ -440,6 +444,28 @@ def _judge_run(
             True,
         )
     return None
+
+
+_RIVER_BEFORE = re.compile(r"(?i)(?:\briver|\bрек[аиеуой]\w*|\bрічк[аиіуою]\w*|\bр\.)\s*$")
+_RIVER_AFTER = re.compile(r"(?i)^\s+river\b")
+
+
+def _river_phrase(text: str, start: int, end: int) -> str | None:
+    """Return the river phrase a name is part of ("the Dnipro river"), or None."""
+    before = text[max(0, start - 12) : start]
+    if _RIVER_AFTER.match(text[end : end + 8]):
+        return f"{text[start:end]} river"
+    if _RIVER_BEFORE.search(before):
+        word = re.search(r"(\S+)\s*$", before)
+        return f"{word.group(1) if word else 'river'} {text[start:end]}"
+    if re.search(r"(?i)\bthe\s+$", before) and is_river(f"the {text[start:end]}"):
+        return f"the {text[start:end]}"
+    return None
+
+
+def _relation(text: str, start: int, s_start: int) -> str:
+    """Return the relation the place word before ``start`` gives, ``in`` by default."""
+    return _trigger(text, start, s_start)[0] or "in"
 
 
 def _area_query(text: str, mention: str, end: int) -> tuple[str, int] | None:
@@ -629,7 +655,7 @@ def _role(text: str, c: _Cand, r: GeocodeResult) -> str:
     if _names_actor(text, c):
         return "actor"
     p = r.place if r.status == "resolved" else None
-    capital = p is not None and (p.feature_code in ("PPLC", "PCLI") or p.is_area)
+    capital = p is not None and (p.feature_code in ("PPLC", "PCLI") or _prominent_place(p))
     after = text[c.end : c.end + 40]
     verb = re.match(
         r"[\s,]*(?:(?:earlier|also|has|have|had|ранее|раніше|уже|вже|также|також)\s+)?(\w+)",
