@@ -93,3 +93,19 @@ def test_an_extraction_document_with_an_unknown_key_is_refused() -> None:
     doc = {"schema": EXTRACTION_SCHEMA, "claims": [], "extra": 1}
     with pytest.raises(ClaimsValidationError, match="extra"):
         parse_claims(doc, "doc.json")
+
+
+SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed" / "article.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed article is not beside the repository")
+def test_the_seed_article_is_drawn_with_its_four_villages(tmp_path: Path) -> None:
+    out, saved = tmp_path / "seed.html", tmp_path / "seed.json"
+    assert (
+        cli.main(["map", "--article", str(SEED), "-o", str(out), "--save-claims", str(saved)]) == 0
+    )
+    claims = load_claims(saved)  # joint claimants' responses are linked, so it validates
+    places = {p.name for c in claims for p in c.places}
+    assert {"Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"} <= places
+    page = out.read_text(encoding="utf-8")
+    assert all(v in page for v in ("Plekhovo", "Vorobzha", "Martynovka", "Kurilovka"))

@@ -313,7 +313,8 @@ def _find_claims(
             rest = sentence[verb.end() :] if verb else sentence
             # "declined to comment on the losses": the response names what it is about.
             named = _kind(rest[:40]) if kind_link == "responds_to" else None
-            links.append((len(out), _referenced_side(rest), kind_link, named and named[1]))
+            link = (_referenced_side(rest), kind_link, named and named[1])
+            links.append((len(out), *link))
         figures = [
             replace(f, subject_side=_subject_side(f, claimant.side, s_places)) for f in figures
         ]
@@ -347,6 +348,8 @@ def _find_claims(
         # "Ukraine's military intelligence and the Pentagon said": one claim per claimant.
         for name, side in claimant.joint:
             other = _Claimant(name, side, claimant.start, claimant.end)
+            if kind_link is not None:
+                links.append((len(out), *link))  # each claimant responds, supports...
             out.append(
                 replace(
                     out[first],
