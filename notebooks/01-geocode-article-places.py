@@ -159,7 +159,7 @@ village_alternatives[[*shown, "km_from_answer"]].round(1)
 # apart) — the geocoder refuses to guess rather than pick one at random.
 
 # %%
-analysis.geocode_table(villages[["mention"]], name="mention")[["mention", "status", "reason"]]
+geokursk.geocode_frame(villages["mention"])[["query", "status", "reason"]]
 
 # %% [markdown]
 # Where those namesakes are: the chosen villages (red) and every rejected

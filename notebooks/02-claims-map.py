@@ -27,14 +27,14 @@
 # draws it as an interactive map, and exports the map as one HTML file.
 
 # %%
+import html
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import display
+from IPython.display import HTML
 
+import geokursk
 from geokursk.claims import claim_places_frame, claims_frame, load_claims
-from geokursk.mapexport import save_map
-from geokursk.maps import claims_map
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_columns", 40)
@@ -106,7 +106,7 @@ places_gdf[
 ]
 
 # %% [markdown]
-# ## The interactive map
+# ## The interactive map, in one HTML file
 #
 # Claims are grouped in layers by side and claimant, coloured by status, and
 # filterable by date; the Kursk and Sumy oblasts and the Russia–Ukraine border
@@ -114,28 +114,27 @@ places_gdf[
 # at its claim's area, and a claim without any location is listed in a panel.
 # Click a marker for the claim, its figures and how the place was geocoded.
 #
-# Nothing is fetched while this notebook runs. *Viewing* the map inside
-# Jupyter loads Leaflet and the tiles from the internet; the exported file
-# below carries its own scripts and has a plain background when offline.
+# `save_map(..., self_contained=True)` writes the map as one HTML file with
+# every script and stylesheet inlined from installed packages, and gives
+# identical bytes for identical input. The file goes to `maps/` at the
+# repository root, which git ignores; from the command line:
+# `geokursk map --self-contained -o maps/kursk_claims.html` (or `make map`).
+#
+# The map below *is* that file, shown in a frame: nothing is fetched, so it
+# draws offline, here and in a browser. Its background (towns, oblasts,
+# raions, rivers, the border) is vector data in the file; the tile layers of
+# the layer switcher are the only part that needs a network.
 
 # %%
-kursk_map = claims_map(
+kursk_map = geokursk.claims_map(
     claims_gdf, places_gdf, title="North Korean troops in Kursk: who claimed what"
 )
-display(kursk_map)
-
-# %% [markdown]
-# ## Export as one HTML file
-#
-# `save_map(..., self_contained=True)` inlines every script and stylesheet from
-# installed packages, so the file opens without network (the vector layers do
-# not need tiles), and gives identical bytes for identical input. The output
-# goes to `maps/` at the repository root, which git ignores. From the command
-# line: `geokursk map --self-contained -o maps/kursk_claims.html` (or
-# `make map`).
-
-# %%
-output = save_map(kursk_map, Path("../maps/kursk_claims_notebook.html"), self_contained=True)
-html = output.read_text(encoding="utf-8")
-print(f"wrote {output.resolve()} ({len(html) / 1e6:.1f} MB)")
-print("external <script src> left:", html.count('<script src="http'))
+output = geokursk.save_map(
+    kursk_map, Path("../maps/kursk_claims_notebook.html"), self_contained=True
+)
+page = output.read_text(encoding="utf-8")
+print(f"wrote {output.resolve()} ({len(page) / 1e6:.1f} MB)")
+HTML(
+    f'<iframe srcdoc="{html.escape(page)}" title="{output.name}" allowfullscreen'
+    ' style="width: 100%; height: 620px; border: 1px solid #ddd"></iframe>'
+)

@@ -20,8 +20,11 @@
 # names as they come out of news copy and spreadsheets — Latin spellings of
 # several traditions (Kharkov / Kharkiv, Gomel / Homel), Russian and Ukrainian
 # Cyrillic, a few world capitals — then joins the result to oblast polygons
-# and plots it. The last part plugs in a bigger gazetteer built from a
-# GeoNames dump. Everything runs offline.
+# and plots it. Then it uses the geocoder both ways on a table of incident
+# reports of our own making: the places the reports name, geocoded, against
+# the points where their videos were geolocated, reverse-geocoded. The last
+# part plugs in a bigger gazetteer built from a GeoNames dump. Everything
+# runs offline.
 
 # %%
 import tempfile
@@ -31,6 +34,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
+import geokursk
 from geokursk import Geocoder, analysis
 from geokursk.boundaries import admin1_frame, countries_frame
 from geokursk.cli import main as geokursk_cli
@@ -51,16 +55,20 @@ display(table)
 # %% [markdown]
 # ## Geocode every row with its own context
 #
-# `analysis.geocode_table` geocodes each row independently (rows of a table
-# are not "mentioned together", so they must not pull each other towards one
-# cluster) and returns a GeoDataFrame in EPSG:4326 with the input columns
-# first. Every row is kept: `ambiguous` and `unresolved` rows have no
-# geometry, and `reason` says why.
+# `geocode_frame` takes a column (a list, array or Series) like
+# `geopandas.tools.geocode`, and `context=` takes one string or another
+# column, so each row has its own context. Rows are geocoded independently
+# (rows of a table are not "mentioned together", so they must not pull each
+# other towards one cluster); a name repeated in the column is resolved once.
+# The result is a GeoDataFrame in EPSG:4326 with the input's index, so it
+# joins back to the table. Every row is kept: `ambiguous` and `unresolved`
+# rows have no geometry, and `reason` says why.
 
 # %%
 geocoder = Geocoder()
-places = analysis.geocode_table(table, name="place", context="context", geocoder=geocoder)
-places[["place", "context", "status", "name", "name_latin", "country_code", "admin1", "score"]]
+found = geocoder.geocode_frame(table["place"], context=table["context"])
+places = found.join(table[["place", "note"]])
+places[["place", "context", "status", "name_latin", "name_cyrillic", "country_code", "admin1"]]
 
 # %%
 places["status"].value_counts().to_frame()
@@ -139,6 +147,86 @@ plt.show()
 located[located["in_admin1"].isna()][["place", "name_latin", "country_code", "lat", "lon"]]
 
 # %% [markdown]
+# ## Both ways: incident reports and geolocated videos
+#
+# `data/examples/incidents.csv` is a table we made up for this notebook:
+# thirteen incident reports, each naming a place (in any spelling or script,
+# one left blank by its "source") with a region, and the point where an
+# analyst geolocated the report's video (one was not geolocated).
+
+# %%
+incidents = pd.read_csv("../data/examples/incidents.csv")
+display(incidents)
+
+# %% [markdown]
+# **Forward**: the places the reports name, each row with its own region.
+# The blank cell is an `empty` row, not an error; "Kupiansk" appears twice
+# and is resolved once.
+
+# %%
+named = geokursk.geocode_frame(incidents["place"], context=incidents["region"])
+named[["query", "context", "status", "name_latin", "name_cyrillic", "admin2", "reason"]]
+
+# %% [markdown]
+# **Reverse**: where the videos were filmed. `geokursk.reverse` takes
+# `(lat, lon)` pairs (or a GeoSeries) and gives the nearest settlements with
+# distance and direction, the raion, hromada, oblast and country the point
+# falls in, and its distance to the Russia-Ukraine border. Russia has no
+# raion polygons in the package, so there the raion is the district of the
+# nearest settlement, and `raion_source` says so; hromada polygons are not
+# shipped at all, so a hromada is given only where the nearest Ukrainian
+# locality carries one in the KATOTTG codifier.
+
+# %%
+filmed = geokursk.reverse(list(zip(incidents["video_lat"], incidents["video_lon"], strict=True)))
+filmed[["description", "raion", "raion_source", "hromada", "oblast", "border_km", "note"]]
+
+# %% [markdown]
+# Side by side: how far each geolocation lies from the place its report
+# names, measured in a metric CRS centred on the data. A report whose video
+# lies more than 10 km from its place needs a second look; the ambiguous
+# "Vorobzha" gets no distance, but its video lies in Sudzhansky District,
+# which tells the two Kursk villages of that name apart.
+
+# %%
+metric = analysis.local_metric_crs(filmed)
+km_apart = named.to_crs(metric).distance(filmed.to_crs(metric)) / 1000
+both = incidents[["report", "place"]].assign(
+    status=named["status"],
+    filmed=filmed["description"],
+    raion=filmed["raion"],
+    km_apart=km_apart.round(1),
+    check=km_apart > 10,
+)
+display(both)
+
+# %% [markdown]
+# The same from the command line: the table with the geocoding columns added
+# (as CSV, GeoJSON, GeoPackage or GeoParquet, by the suffix of `-o`), and one
+# point described:
+#
+# ```bash
+# geokursk geocode --table incidents.csv --column place --context-column region -o incidents.gpkg
+# geokursk reverse 51.113,35.352
+# ```
+
+# %%
+table_exit = geokursk_cli(
+    [
+        "geocode",
+        "--table",
+        "../data/examples/incidents.csv",
+        "--column",
+        "place",
+        "--context-column",
+        "region",
+        "-o",
+        str(Path(tempfile.mkdtemp(prefix="geokursk-incidents-")) / "incidents.gpkg"),
+    ]
+)
+reverse_exit = geokursk_cli(["reverse", "51.113,35.352"])
+
+# %% [markdown]
 # ## Plugging in a full GeoNames dump
 #
 # The shipped gazetteer (about 115,000 places) does not know every village.
@@ -204,6 +292,6 @@ queries = pd.DataFrame(
         "context": "Kursk region",
     }
 )
-analysis.geocode_table(queries, name="place", context="context", geocoder=sample_geocoder)[
-    ["place", "status", "id", "name", "admin1", "lat", "lon", "reason"]
+sample_geocoder.geocode_frame(queries["place"], context=queries["context"])[
+    ["query", "status", "id", "name", "admin1", "lat", "lon", "reason"]
 ]
