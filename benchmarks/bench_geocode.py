@@ -14,7 +14,13 @@ in the same process):
   top-1 agreement between the two (same best name key, or an equal score);
 * cold start: a fresh interpreter importing geokursk and answering one
   query (median of 5 runs);
-* index build rows/s of ``build_gazetteer`` on the large file.
+* index build rows/s of ``build_gazetteer`` on the large file;
+* reverse geocoding (``geokursk.reverse``) of ``--reverse-points`` random points
+  (default 100,000, uniform over 44-57 N, 22-41 E: Ukraine, Belarus, western
+  Russia, their neighbours and two seas) in points/s, whole answer and nearest
+  settlement search alone, versus a brute-force nearest search (haversine from
+  each point to every settlement, numpy-vectorised per point) over
+  ``--reverse-brute`` of the same points, with their agreement.
 
 The large gazetteer is generated, not downloaded: ``--rows`` synthetic
 settlements written in the GeoNames main-dump format (19 tab-separated
@@ -28,6 +34,7 @@ Belarus.  Fuzzy queries are real names with one news-style change
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sqlite3
 import statistics
@@ -44,6 +51,7 @@ from geokursk.build import build_gazetteer
 from geokursk.gazetteer import Gazetteer, default_gazetteer_path
 from geokursk.geocode import Geocoder
 from geokursk.normalize import fold, latin_forms
+from geokursk.reverse_geocode import _settlements_of, reverse
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -279,14 +287,70 @@ def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brut
         )
 
 
+def bench_reverse(n_points: int, n_brute: int, seed: int = 5) -> None:
+    """Reverse-geocode random points; compare with a brute-force nearest search."""
+    import numpy as np
+
+    gc = Geocoder()
+    t0 = time.perf_counter()
+    towns = _settlements_of(gc.gazetteer)
+    load = time.perf_counter() - t0
+    rng = np.random.default_rng(seed)
+    lat = rng.uniform(44.0, 57.0, n_points)
+    lon = rng.uniform(22.0, 41.0, n_points)
+    print(
+        f"\n== reverse geocoding: {len(towns.lat):,} settlements "
+        f"(loaded and indexed once in {load:.1f} s), {n_points:,} random points"
+    )
+    reverse([(lat[0], lon[0])], geocoder=gc)  # warm the polygon and border caches
+    t0 = time.perf_counter()
+    out = reverse(list(zip(lat, lon, strict=True)), geocoder=gc)
+    full_rate = n_points / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    _idx, km = towns.index.nearest(lat, lon, 1)
+    nearest_rate = n_points / (time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    p2, l2 = np.radians(towns.lat), np.radians(towns.lon)
+    brute_km = np.empty(n_brute)
+    for i in range(n_brute):
+        p1, l1 = math.radians(lat[i]), math.radians(lon[i])
+        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+        brute_km[i] = 2 * 6371.0088 * np.arcsin(np.sqrt(a)).min()
+    brute_rate = n_brute / (time.perf_counter() - t0)
+    agree = float(np.mean(np.abs(km[:n_brute, 0] - brute_km) < 0.001))
+    agree_full = float(np.mean(np.abs(out["nearest_km"].to_numpy()[:n_brute] - brute_km) < 0.001))
+    print(
+        f"reverse(), whole answer: {full_rate:10,.0f} points/s | brute-force nearest "
+        f"{brute_rate:6.1f} points/s | ratio {full_rate / brute_rate:7.0f}x"
+    )
+    print(
+        f"nearest settlement only: {nearest_rate:10,.0f} points/s | ratio "
+        f"{nearest_rate / brute_rate:7.0f}x | same nearest distance as brute force: "
+        f"{agree:.1%} (whole answer {agree_full:.1%}, n={n_brute})"
+    )
+    inside = out["oblast"].notna().mean()
+    print(
+        f"points in an oblast polygon {inside:.1%}, in a country polygon "
+        f"{out['country_code'].notna().mean():.1%}, with a raion {out['raion'].notna().mean():.1%}"
+        f", with a hromada {out['hromada'].notna().mean():.1%}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--brute", type=int, default=100, help="queries for the slow baseline")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--reverse-points", type=int, default=100_000)
+    ap.add_argument("--reverse-brute", type=int, default=300, help="points for the slow baseline")
+    ap.add_argument("--reverse-only", action="store_true", help="run the reverse benchmark only")
     args = ap.parse_args(argv)
     rng = random.Random(11)
+    if args.reverse_only:
+        bench_reverse(args.reverse_points, args.reverse_brute)
+        return 0
 
     shipped = default_gazetteer_path()
     with sqlite3.connect(f"{shipped.resolve().as_uri()}?mode=ro", uri=True) as c:
@@ -306,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{cold_start(None, 'Plekhovo'):.3f} s"
     )
     first_use()
+    bench_reverse(args.reverse_points, args.reverse_brute)
 
     if args.skip_large:
         return 0

@@ -67,11 +67,12 @@ def test_geocode_table_rows_are_independent_not_co_mentions(gc: Geocoder) -> Non
     assert out["status"].tolist()[1] == "ambiguous"
 
 
-def test_geocode_table_blank_names_are_unresolved_rows(gc: Geocoder) -> None:
+def test_geocode_table_blank_names_are_empty_rows_and_digits_unresolved(gc: Geocoder) -> None:
     table = pd.DataFrame({"name": ["Sudzha", "", None, float("nan"), "  ", "123"]})
     out = geocode_table(table, geocoder=gc)
-    assert out["status"].tolist() == ["resolved"] + ["unresolved"] * 5
-    assert out["reason"].iloc[1] == "no name in this row"
+    assert out["status"].tolist() == ["resolved"] + ["empty"] * 4 + ["unresolved"]
+    assert out["reason"].iloc[1] == "empty cell: no name to geocode"
+    assert out["reason"].iloc[5] == "'123' holds no letters: not a place name"
     assert out.geometry.iloc[1:].isna().all()
 
 

@@ -94,6 +94,7 @@ def test_claims_json_gur_record(capsys: pytest.CaptureFixture[str]) -> None:
         "value": 30,
         "qualifier": "at_least",
         "subject": "North Korean soldiers",
+        "subject_side": None,
         "note": None,
     }
     assert [p["name"] for p in gur["places"]] == ["Plekhovo", "Vorobzha", "Martynovka"]

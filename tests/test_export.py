@@ -48,7 +48,7 @@ def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv"])
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv", ".parquet"])
 def test_export_is_byte_identical_on_repeat(
     tmp_path: Path, frame: gpd.GeoDataFrame, suffix: str
 ) -> None:
@@ -73,10 +73,10 @@ def test_gpkg_timestamp_is_pinned_and_config_restored(
     assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before
 
 
-@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet", ".geoparquet"])
 def test_round_trip_through_read_file(tmp_path: Path, frame: gpd.GeoDataFrame, suffix: str) -> None:
     path = export_frame(frame, tmp_path / f"claims{suffix}")
-    back = gpd.read_file(path)
+    back = gpd.read_parquet(path) if "parquet" in suffix else gpd.read_file(path)
     assert back.crs.to_epsg() == 4326
     assert back.claim_id.tolist() == frame.claim_id.tolist()
     assert back.place.tolist() == ["Плёхово", "Kurilovka", "Kursk region"]

@@ -168,7 +168,8 @@ def test_single_string_instead_of_list_is_rejected(gc: Geocoder) -> None:
 
 def test_frame_keeps_order_and_unresolved_rows() -> None:
     names = ["Kurilovka", "Plekhovo", "Nowhere-on-earth-xyz", "Vorobzha"]
-    gdf = geocode_frame(names, context="Kursk region")
+    # Names of one report: resolved jointly (rows of a table are independent by default).
+    gdf = geocode_frame(names, context="Kursk region", together=True)
     assert gdf.crs.to_epsg() == 4326
     assert list(gdf["query"]) == names
     assert list(gdf["status"]) == ["resolved", "resolved", "unresolved", "resolved"]

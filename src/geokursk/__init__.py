@@ -103,6 +103,10 @@ _LAZY: dict[str, str] = {
     "countries_frame": "geokursk.boundaries",
     "geometry_for": "geokursk.boundaries",
     "raions_frame": "geokursk.boundaries",
+    "border_lines": "geokursk.boundaries",
+    "write_parquet": "geokursk.export",
+    "geocode_file": "geokursk.tables",
+    "reverse": "geokursk.reverse_geocode",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,6 +130,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from geokursk.boundaries import (
         admin1_frame,
+        border_lines,
         border_lines_frame,
         countries_frame,
         geometry_for,
@@ -158,9 +163,12 @@ if TYPE_CHECKING:  # pragma: no cover
         write_csv,
         write_geojson,
         write_gpkg,
+        write_parquet,
     )
     from geokursk.mapexport import save_map
     from geokursk.maps import CLAIM_STATUSES, claims_map
+    from geokursk.reverse_geocode import reverse
+    from geokursk.tables import geocode_file
 
 
 def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
@@ -174,12 +182,31 @@ def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
     return default_geocoder().geocode(name, context=context)
 
 
-def geocode_frame(names: list[str] | tuple[str, ...], *, context: str | None = None) -> Any:
-    """Geocode names mentioned together into a GeoDataFrame (EPSG:4326, input order kept).
+def geocode_frame(
+    strings: Any,
+    *,
+    context: Any = None,
+    together: bool = False,
+    progress: bool = False,
+    geocoder: Geocoder | None = None,
+) -> Any:
+    """Geocode a list, array or Series of names into a GeoDataFrame (EPSG:4326).
 
-    Thin wrapper over :meth:`Geocoder.geocode_frame` on the default geocoder.
+    The front door for tables, shaped like ``geopandas.tools.geocode``; see
+    :func:`geokursk.tables.geocode_frame`.  ``context`` is one string or a
+    Series / list aligned with the names; the input's index and order are
+    kept; empty cells give ``empty`` rows; repeated names are resolved once.
+
+    Examples
+    --------
+    >>> geocode_frame(["Kupiansk", None], context="Kharkiv Oblast")["status"].tolist()
+    ['resolved', 'empty']
     """
-    return default_geocoder().geocode_frame(names, context=context)
+    from geokursk.tables import geocode_frame as _geocode_frame
+
+    return _geocode_frame(
+        strings, context=context, together=together, progress=progress, geocoder=geocoder
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -243,6 +270,7 @@ __all__ = [
     "admin1_frame",
     "alternatives_frame",
     "batch_extract",
+    "border_lines",
     "border_lines_frame",
     "build_gazetteer",
     "claim_places_frame",
@@ -261,6 +289,7 @@ __all__ = [
     "fold",
     "frame_to_geojson",
     "geocode",
+    "geocode_file",
     "geocode_frame",
     "geocode_table",
     "geometry_for",
@@ -277,6 +306,7 @@ __all__ = [
     "read_layer",
     "remove_user_layer",
     "results_frame",
+    "reverse",
     "romanize",
     "save_map",
     "skeleton",
@@ -285,4 +315,5 @@ __all__ = [
     "write_csv",
     "write_geojson",
     "write_gpkg",
+    "write_parquet",
 ]

@@ -4,7 +4,8 @@ The geocoder answers one name at a time; analyses need frames.  This module
 turns results into frames and measures them:
 
 :func:`geocode_table`
-    Geocode a table of names (e.g. a CSV), each row with its own context.
+    Geocode a column of a table (e.g. a CSV), each row with its own context,
+    keeping the other columns (a thin wrapper of :func:`geokursk.geocode_frame`).
 :func:`mentions_frame`
     The place mentions of :func:`geokursk.extract.extract_article` as a frame.
 :func:`alternatives_frame`
@@ -22,13 +23,12 @@ geometry and NaN distances: "not found" is a result.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from geokursk.errors import GeokurskError
+from geokursk.errors import GeokurskError, InvalidQueryError
 from geokursk.gazetteer import SourcePoint
-from geokursk.geocode import Geocoder, GeocodeResult, default_geocoder, haversine_km, results_frame
+from geokursk.geocode import Geocoder, GeocodeResult, haversine_km, results_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -53,9 +53,6 @@ __all__ = [
 #: azimuthal equidistant projection keeps distances within about 0.4 %
 #: (exact along lines through the centre).
 MAX_LOCAL_EXTENT_KM = 1000.0
-
-_COUNTRY_CODES = {"russia": "RU", "ukraine": "UA", "belarus": "BY"}
-_LAND_BORDER = "land border"
 
 
 class AnalysisError(GeokurskError, ValueError):
@@ -89,13 +86,15 @@ def geocode_table(
     *,
     name: str = "name",
     context: str | None = None,
+    together: bool = False,
+    progress: bool = False,
     geocoder: Geocoder | None = None,
 ) -> gpd.GeoDataFrame:
-    """Geocode every row of a table, each with its own context.
+    """Geocode a column of a table, each row with its own context, keeping every column.
 
-    Unlike :meth:`Geocoder.geocode_many`, rows are independent: names in a
-    table are usually not mentioned together, so they must not pull each
-    other towards one cluster.
+    A thin wrapper of :func:`geokursk.tables.geocode_frame` (``geokursk.geocode_frame``):
+    ``geocode_frame(table[name], context=table[context])`` with the table's
+    own columns in front.
 
     Parameters
     ----------
@@ -106,6 +105,8 @@ def geocode_table(
     context : str, optional
         Column holding free-text context per row ("Kursk region", "Sumy
         Oblast, Ukraine", "Беларусь"...); blank cells mean no context.
+    together, progress : bool, default False
+        As in :func:`geokursk.tables.geocode_frame`.
     geocoder : Geocoder, optional
         Defaults to :func:`geokursk.geocode.default_geocoder`.
 
@@ -113,10 +114,10 @@ def geocode_table(
     -------
     geopandas.GeoDataFrame
         EPSG:4326, the input's rows in order with its index, its columns
-        first, then the columns of :func:`geokursk.geocode.results_frame`
-        (``query``, ``status``, ``name``, ..., ``alternatives``).  An input
-        column whose name is also a result column is kept with the suffix
-        ``_input``.  Blank names are ``unresolved`` with an empty geometry.
+        first, then the columns of :func:`geokursk.tables.geocode_frame`
+        (``query``, ``context``, ``status``, ``name``, ..., ``alternatives``).
+        An input column whose name is also a result column is kept with the
+        suffix ``_input``.  Blank names are ``empty`` rows with no geometry.
 
     Raises
     ------
@@ -127,41 +128,25 @@ def geocode_table(
     --------
     >>> import pandas as pd
     >>> t = pd.DataFrame({"place": ["Суджа", "Kurilovka", ""],
-    ...                   "where": ["Курская область", "Kursk region", None]})
+    ...                   "where": ["Курская область", "Stavropol Krai", None]})
     >>> geocode_table(t, name="place", context="where")["status"].tolist()
-    ['resolved', 'unresolved', 'unresolved']
+    ['resolved', 'unresolved', 'empty']
     """
-    import geopandas as gpd
-    import pandas as pd
+    from geokursk.tables import geocode_frame, join_input
 
     for role, col in (("name", name), ("context", context)):
         if col is not None and col not in table.columns:
             raise AnalysisError(
                 f"{role} column {col!r} is not in the table; columns are {list(table.columns)!r}"
             )
-    gc = geocoder if geocoder is not None else default_geocoder()
-    contexts: Iterable[object] = table[context] if context is not None else [None] * len(table)
-    cache: dict[tuple[str, str | None], GeocodeResult] = {}
-    results = []
-    for raw_name, raw_context in zip(table[name], contexts, strict=True):
-        query = _cell(raw_name) or ""
-        ctx = _cell(raw_context)
-        key = (query, ctx)
-        if key not in cache:
-            if any(ch.isalpha() for ch in query):
-                cache[key] = gc.geocode(query, context=ctx)
-            else:
-                cache[key] = GeocodeResult(
-                    query, "unresolved", None, 0.0, "no name in this row", (), ctx
-                )
-        results.append(cache[key])
-    found = results_frame(results)
-    found.index = table.index
-    left = pd.DataFrame(table).rename(
-        columns={c: f"{c}_input" for c in table.columns if c in found.columns}
+    found = geocode_frame(
+        table[name],
+        context=table[context] if context is not None else None,
+        together=together,
+        progress=progress,
+        geocoder=geocoder,
     )
-    combined = pd.concat([left, pd.DataFrame(found)], axis=1)
-    return gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+    return join_input(table, found)
 
 
 def mentions_frame(mentions: Sequence[_MentionLike]) -> gpd.GeoDataFrame:
@@ -474,7 +459,7 @@ def distance_matrix_km(
 
     Examples
     --------
-    >>> gdf = Geocoder().geocode_frame(["Sudzha", "Kurilovka"], context="Kursk region")
+    >>> gdf = Geocoder().geocode_frame(["Sudzha", "Nowhere-on-earth"], context="Kursk region")
     >>> distance_matrix_km(gdf, label="query").round(1).values.tolist()
     [[0.0, nan], [nan, nan]]
     """
@@ -548,25 +533,12 @@ def distance_to_border_km(
     """
     import pandas as pd
 
-    if borders is None:
-        from geokursk.boundaries import border_lines_frame
+    from geokursk.boundaries import border_lines
 
-        borders = border_lines_frame()
-    if "pair" not in borders.columns:
-        raise AnalysisError(
-            f"the borders frame needs a 'pair' column; it has {list(borders.columns)!r}"
-        )
-    wanted = _pair_key(pair)
-    lines = borders[borders["pair"].map(lambda p: _pair_key(str(p)) == wanted)]
-    if land_only and "segment" in lines.columns:
-        lines = lines[lines["segment"] == _LAND_BORDER]
-    if lines.empty:
-        valid = sorted({str(p) for p in borders["pair"]})
-        raise AnalysisError(
-            f"no border line for pair {pair!r}"
-            + (" (land segments)" if land_only else "")
-            + f"; choose one of {valid!r}"
-        )
+    try:
+        lines = border_lines(pair, borders=borders, land_only=land_only)
+    except InvalidQueryError as exc:
+        raise AnalysisError(str(exc)) from None
     metric = crs if crs is not None else local_metric_crs(frame)
     line = lines.geometry.to_crs(metric).union_all()
     pts = _geometries(frame).to_crs(metric)
@@ -656,13 +628,6 @@ def join_admin1(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def _geometries(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
     import geopandas as gpd
 
@@ -688,9 +653,3 @@ def _labels(frame: gpd.GeoDataFrame, label: str | None) -> list[Any]:
             f"label column {label!r} is not in the frame; columns are {list(frame.columns)!r}"
         )
     return list(frame[label])
-
-
-def _pair_key(pair: str) -> frozenset[str]:
-    """``"Russia-Ukraine"``, ``"UA-RU"`` and ``"ru/ua"`` all give ``{"RU", "UA"}``."""
-    parts = [p for p in re.split(r"[\s\-–—/,]+", pair.strip()) if p]
-    return frozenset(_COUNTRY_CODES.get(p.lower(), p.upper()) for p in parts)

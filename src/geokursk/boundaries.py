@@ -19,11 +19,13 @@ Built from ``geo/`` by ``scripts/build_gazetteer.py``:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geokursk.errors import InvalidQueryError
 from geokursk.gazetteer import Place
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,11 +34,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "admin1_frame",
+    "border_lines",
     "border_lines_frame",
     "countries_frame",
     "geometry_for",
     "raions_frame",
 ]
+
+_COUNTRY_CODES = {"russia": "RU", "ukraine": "UA", "belarus": "BY"}
+_LAND_BORDER = "land border"
 
 
 def _data(name: str) -> Path:
@@ -74,6 +80,72 @@ def border_lines_frame() -> gpd.GeoDataFrame:
 def raions_frame() -> gpd.GeoDataFrame:
     """Return OSM raion polygons of Sumy, Kharkiv and Chernihiv oblasts (``osm:relation/N``)."""
     return _read("raions.geojson").copy()
+
+
+def border_lines(
+    pair: str = "RU-UA",
+    *,
+    borders: gpd.GeoDataFrame | None = None,
+    land_only: bool = True,
+) -> gpd.GeoDataFrame:
+    """Return the lines of one state border.
+
+    Parameters
+    ----------
+    pair : str, default "RU-UA"
+        The border, by ISO codes or English names in any order ("UA-RU",
+        "Russia-Ukraine", "ru/ua").
+    borders : geopandas.GeoDataFrame, optional
+        Border lines with a ``pair`` column (and optionally ``segment``);
+        defaults to :func:`border_lines_frame`.
+    land_only : bool, default True
+        Keep only segments marked ``land border``: Natural Earth also draws a
+        de-facto Crimea/Kherson line, which is not the state border.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The matching rows of ``borders``.
+
+    Raises
+    ------
+    geokursk.errors.InvalidQueryError
+        ``pair`` matches no line (the valid pairs are listed), or ``borders``
+        has no ``pair`` column.
+
+    Examples
+    --------
+    >>> len(border_lines("Ukraine-Russia")) > 0
+    True
+    >>> border_lines("RU-PL")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geokursk.errors.InvalidQueryError: no border line for pair 'RU-PL' (land segments); choose ...
+    """
+    if borders is None:
+        borders = _read("borders.geojson")
+    if "pair" not in borders.columns:
+        raise InvalidQueryError(
+            f"the borders frame needs a 'pair' column; it has {list(borders.columns)!r}"
+        )
+    wanted = _pair_key(pair)
+    lines = borders[borders["pair"].map(lambda p: _pair_key(str(p)) == wanted)]
+    if land_only and "segment" in lines.columns:
+        lines = lines[lines["segment"] == _LAND_BORDER]
+    if lines.empty:
+        valid = sorted({str(p) for p in borders["pair"]})
+        raise InvalidQueryError(
+            f"no border line for pair {pair!r}"
+            + (" (land segments)" if land_only else "")
+            + f"; choose one of {valid!r}"
+        )
+    return lines.copy()
+
+
+def _pair_key(pair: str) -> frozenset[str]:
+    """``"Russia-Ukraine"``, ``"UA-RU"`` and ``"ru/ua"`` all give ``{"RU", "UA"}``."""
+    parts = [p for p in re.split(r"[\s\-–—/,]+", pair.strip()) if p]
+    return frozenset(_COUNTRY_CODES.get(p.lower(), p.upper()) for p in parts)
 
 
 @lru_cache(maxsize=1)

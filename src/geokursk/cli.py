@@ -25,8 +25,10 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="geokursk",
         description="Offline geocoding, claims and maps for war reporting.",
     )
+    parser.add_argument("--version", action="version", version=f"geokursk {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     _add_geocode(sub)
+    _add_reverse(sub)
     _add_gazetteer(sub)
     _add_layers(sub)
     _add_claims(sub)
@@ -39,15 +41,39 @@ def _build_parser() -> argparse.ArgumentParser:
 # --- geocode / gazetteer -----------------------------------
 
 
+def _version() -> str:
+    from geokursk import __version__
+
+    return __version__
+
+
 def _add_geocode(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "geocode",
-        help="resolve place names (mentioned together) to places",
+        help="resolve place names (mentioned together), or a column of a table, to places",
         description="Resolve place names against the gazetteer. Names given in one call are "
-        "treated as mentioned together and resolved jointly.",
+        "treated as mentioned together and resolved jointly. With --table, geocode one column "
+        "of a CSV file, each row on its own (with --context for every row or --context-column "
+        "per row), and write the table with the geocoding columns added; the output format "
+        "follows the suffix of -o: .csv, .geojson, .gpkg, .parquet.",
     )
-    p.add_argument("names", nargs="+", metavar="NAME", help="place names (Latin or Cyrillic)")
+    p.add_argument("names", nargs="*", metavar="NAME", help="place names (Latin or Cyrillic)")
     p.add_argument("--context", metavar="TEXT", help='free text, e.g. "Kursk region, Russia"')
+    p.add_argument("--table", metavar="FILE", help="a CSV (or .tsv) table, UTF-8, with a header")
+    p.add_argument("--column", metavar="NAME", help="with --table: the column of place names")
+    p.add_argument(
+        "--context-column",
+        metavar="COL",
+        help="with --table: a column giving each row its own context",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="with --table: file to write (.csv, .geojson, .gpkg, .parquet); every input row "
+        "is kept",
+    )
+    p.add_argument("--no-progress", action="store_true", help="with --table: hide the progress bar")
     _gazetteer_option(p)
     p.add_argument(
         "--layer",
@@ -75,6 +101,21 @@ def _run_geocode(args: argparse.Namespace) -> int:
     from geokursk.geocode import Geocoder
 
     gc = Geocoder(args.gazetteer, layers=args.layer or None)
+    if args.table is not None:
+        return _run_geocode_table(args, gc)
+    table_only = [
+        opt
+        for opt, value in (
+            ("--column", args.column),
+            ("--context-column", args.context_column),
+            ("-o/--output", args.output),
+        )
+        if value is not None
+    ]
+    if table_only:
+        raise UsageError(f"{', '.join(table_only)} go(es) with --table FILE")
+    if not args.names:
+        raise UsageError("give place names (geokursk geocode NAME...) or a table (--table FILE)")
     results = gc.geocode_many(args.names, context=args.context)
     for warning in dict.fromkeys(w for r in results for w in r.warnings):
         print(f"geokursk: warning: {warning}", file=sys.stderr)
@@ -83,13 +124,144 @@ def _run_geocode(args: argparse.Namespace) -> int:
         return 0
     for r in results:
         where = (
-            f"{r.place.name_latin} ({r.place.name}) {r.place.admin_path()} "
-            f"{r.place.lat:.4f},{r.place.lon:.4f}"
+            f"{r.place.label} {r.place.admin_path()} {r.place.lat:.4f},{r.place.lon:.4f}"
             if r.place is not None
             else "-"
         )
         print(f"{r.query}\t{r.status}\t{where}\t{r.score:.0f}\t{r.reason}")
     return 0
+
+
+def _run_geocode_table(args: argparse.Namespace, geocoder: Any) -> int:
+    from geokursk.tables import INPUT_SUFFIX, geocode_file
+
+    if args.names:
+        raise UsageError(
+            f"give names or --table, not both (got {len(args.names)} name(s) and --table)"
+        )
+    if args.column is None or args.output is None:
+        raise UsageError("--table needs --column NAME (the place names) and -o OUT")
+    if args.json:
+        raise UsageError("--json prints names' results; with --table write -o OUT.geojson")
+    found = geocode_file(
+        args.table,
+        args.output,
+        column=args.column,
+        context=args.context,
+        context_column=args.context_column,
+        progress=not args.no_progress,
+        geocoder=geocoder,
+    )
+    renamed = [c for c in found.columns if c.endswith(INPUT_SUFFIX)]
+    if renamed:
+        pairs = ", ".join(f"{c.removesuffix(INPUT_SUFFIX)} -> {c}" for c in renamed)
+        print(
+            f"geokursk: note: input column(s) renamed: {pairs} (the names are taken by "
+            "geocoding columns)",
+            file=sys.stderr,
+        )
+    counts = found["status"].value_counts()
+    summary = ", ".join(
+        f"{counts[s]} {s}" for s in ("resolved", "ambiguous", "unresolved", "empty") if s in counts
+    )
+    print(f"wrote {args.output}: {len(found)} rows ({summary or 'none'})")
+    return 0
+
+
+def _add_reverse(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "reverse",
+        help="describe coordinates: nearest settlements, raion, hromada, oblast, border distance",
+        description="Reverse-geocode points given as LAT,LON (latitude first, decimal degrees): "
+        "the nearest settlements with distance and direction, the raion, hromada, oblast and "
+        "country they fall in (as far as the shipped polygons go; the output says where they "
+        "do not) and the distance to a state border. For a negative latitude put -- before "
+        "the points: geokursk reverse -- -33.9,18.4",
+    )
+    p.add_argument("points", nargs="+", metavar="LAT,LON", help="e.g. 51.115,35.36")
+    p.add_argument(
+        "--nearest",
+        type=_positive_int,
+        default=3,
+        metavar="N",
+        help="settlements to list per point (default 3)",
+    )
+    p.add_argument(
+        "--border",
+        default="RU-UA",
+        metavar="PAIR",
+        help="state border to measure to: RU-UA (default), RU-BY, UA-BY, or 'none'",
+    )
+    _gazetteer_option(p)
+    p.add_argument("--json", action="store_true", help="print a JSON array (one object per point)")
+    p.set_defaults(handler=_run_reverse)
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    parts = [t for t in text.replace(";", ",").split(",") if t.strip()]
+    try:
+        lat, lon = (float(t) for t in parts)
+    except ValueError:
+        raise UsageError(
+            f"{text!r} is not LAT,LON: give decimal degrees, latitude first, e.g. 51.115,35.36"
+        ) from None
+    return lat, lon
+
+
+def _run_reverse(args: argparse.Namespace) -> int:
+    import json
+
+    from geokursk.geocode import Geocoder
+    from geokursk.reverse_geocode import reverse
+
+    points = [_lat_lon(t) for t in args.points]
+    border = None if args.border.strip().lower() == "none" else args.border
+    found = reverse(points, nearest=args.nearest, border=border, geocoder=Geocoder(args.gazetteer))
+    records = json.loads(
+        found.drop(columns="geometry").to_json(orient="records", force_ascii=False)
+    )
+    for rec in records:
+        rec["settlements"] = json.loads(rec["settlements"]) if rec["settlements"] else []
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    for text, rec in zip(args.points, records, strict=True):
+        print(f"{text}: {_where(rec)}")
+        if rec["raion"]:
+            print(f"  raion: {rec['raion']} [{rec['raion_source']}]")
+        if rec["hromada"]:
+            print(f"  hromada: {rec['hromada']} [{rec['hromada_source']}]")
+        admin = [
+            rec["oblast"],
+            f"{rec['country']} ({rec['country_code']})" if rec["country"] else None,
+        ]
+        print(f"  in: {', '.join(a for a in admin if a) or '-'}")
+        if border is not None:
+            print(f"  border: {rec['border_km']:.1f} km from the {border} border")
+        others = [
+            f"{s['name_latin']} {s['km']:.1f} km {s['direction']}" for s in rec["settlements"][1:]
+        ]
+        if others:
+            print(f"  also near: {'; '.join(others)}")
+        if rec["note"]:
+            print(f"  note: {rec['note']}")
+    return 0
+
+
+def _where(rec: dict[str, Any]) -> str:
+    """``"2.5 km NE of Plekhovo (Плёхово)"`` for a reverse-geocoded point."""
+    first = rec["settlements"][0] if rec["settlements"] else None
+    if first is None:
+        return "no settlement in the gazetteer"
+    cyr = first["name_cyrillic"]
+    name = (
+        f"{first['name_latin']} ({cyr})"
+        if cyr and cyr != first["name_latin"]
+        else first["name_latin"]
+    )
+    if rec["description"].startswith("at "):
+        return f"at {name}"
+    return f"{first['km']:.1f} km {first['direction']} of {name}"
 
 
 def _add_gazetteer(sub: argparse._SubParsersAction) -> None:

@@ -29,7 +29,7 @@ class GeokurskError(Exception):
 
 
 class InvalidQueryError(GeokurskError, ValueError):
-    """A place name or context given to the geocoder cannot be used (e.g. empty)."""
+    """A query cannot be used: an empty place name, a bad context, a point off the globe."""
 
 
 class GazetteerError(GeokurskError):

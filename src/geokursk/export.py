@@ -1,4 +1,4 @@
-r"""Write GeoDataFrames to GeoJSON, GeoPackage and CSV — atomically and reproducibly.
+r"""Write GeoDataFrames to GeoJSON, GeoPackage, CSV and GeoParquet — atomically, reproducibly.
 
 Every writer renders into a temporary file in the destination folder and moves
 it into place with :func:`os.replace`, so readers never see a half-written
@@ -15,6 +15,9 @@ The same frame always gives the same bytes:
   ``gpkg_contents.last_change`` column with the current time; we pin it with
   the ``OGR_CURRENT_DATE`` configuration option (:data:`GPKG_TIMESTAMP`),
   which makes repeated exports byte-identical.
+* GeoParquet is written by geopandas through pyarrow (WKB geometry, GeoParquet
+  metadata); it carries no timestamps, so the same frame and library versions
+  give the same bytes.
 """
 
 from __future__ import annotations
@@ -44,11 +47,19 @@ __all__ = [
     "write_csv",
     "write_geojson",
     "write_gpkg",
+    "write_parquet",
     "write_text_atomic",
 ]
 
 #: Output formats by file suffix.
-FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
+FORMATS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+}
 
 #: Value of GDAL's ``OGR_CURRENT_DATE`` while writing GeoPackages, so that
 #: ``gpkg_contents.last_change`` does not vary between runs.
@@ -71,7 +82,8 @@ def export_frame(
     frame : geopandas.GeoDataFrame
         Reprojected to EPSG:4326 if it has another CRS.
     path : str or Path
-        ``.geojson`` / ``.json``, ``.gpkg`` or ``.csv``.
+        ``.geojson`` / ``.json``, ``.gpkg``, ``.csv`` or ``.parquet`` /
+        ``.geoparquet``.
     layer : str, optional
         GeoPackage layer name (default: the file stem).
     csv_geometry : {"wkt", "latlon"}, default "wkt"
@@ -102,6 +114,8 @@ def export_frame(
         return write_gpkg(frame, path, layer=layer)
     if fmt == "csv":
         return write_csv(frame, path, geometry=csv_geometry)
+    if fmt == "parquet":
+        return write_parquet(frame, path)
     raise ExportError(
         f"cannot export to {str(path)!r}: unknown format {path.suffix!r}; use one of "
         + ", ".join(sorted(FORMATS))
@@ -220,6 +234,31 @@ def write_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None =
             frame.to_file(tmp, driver="GPKG", engine="pyogrio", layer=layer_name)
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+    return _write_atomic(path, write)
+
+
+def write_parquet(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write a frame as GeoParquet atomically (EPSG:4326, WKB geometry, no index).
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+    path : str or Path
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> write_parquet(frame, "places.parquet")  # doctest: +SKIP
+    >>> gpd.read_parquet("places.parquet")  # doctest: +SKIP
+    """
+    frame = _to_wgs84(frame)
+
+    def write(tmp: Path) -> None:
+        frame.to_parquet(tmp, index=False)
 
     return _write_atomic(path, write)
 

@@ -53,6 +53,7 @@ __all__ = [
     "Place",
     "SourcePoint",
     "cache_dir",
+    "cyrillic_name",
     "default_gazetteer_path",
     "haversine_km",
 ]
@@ -231,11 +232,63 @@ class Place:
         parts = [self.country_code, self.admin1 or "", self.admin2 or ""]
         return " / ".join(p for p in parts if p)
 
+    @property
+    def name_cyrillic(self) -> str | None:
+        """The place's name in Cyrillic, or None when no source gives one.
+
+        The source's own name when it is Cyrillic, else the Ukrainian form
+        for a place in Ukraine and the Russian form elsewhere (else the
+        other one).  Names mixing Latin letters in (``Məskəү``, a mislabelled
+        alternate name) are not taken.
+
+        Examples
+        --------
+        >>> from geokursk.geocode import Geocoder
+        >>> Geocoder().geocode("Kupiansk").place.name_cyrillic
+        "Куп'янськ"
+        """
+        return cyrillic_name(self.name, self.name_ru, self.name_uk, self.country_code)
+
+    @property
+    def label(self) -> str:
+        """Latin name with the Cyrillic one next to it: ``"Pokrovsk (Покровськ)"``.
+
+        Just the Latin name when no Cyrillic form is known (``"Washington"``).
+        """
+        cyr = self.name_cyrillic
+        return f"{self.name_latin} ({cyr})" if cyr and cyr != self.name_latin else self.name_latin
+
     def __repr__(self) -> str:
         return (
-            f"Place({self.id!r}, {self.name_latin!r}, {self.admin_path()!r}, "
+            f"Place({self.id!r}, {self.label!r}, {self.admin_path()!r}, "
             f"lat={self.lat:.4f}, lon={self.lon:.4f}, quality={self.quality!r})"
         )
+
+
+def cyrillic_name(
+    name: str | None, name_ru: str | None, name_uk: str | None, country_code: str | None
+) -> str | None:
+    """Choose the Cyrillic name of a place (the rule of :attr:`Place.name_cyrillic`).
+
+    Examples
+    --------
+    >>> cyrillic_name("Pokrovsk", "Покровск", "Покровськ", "UA")
+    'Покровськ'
+    >>> cyrillic_name("Moscow", "Məskəү", None, "RU") is None
+    True
+    """
+    if country_code == "UA":
+        order = (name, name_uk, name_ru)
+    else:
+        order = (name, name_ru, name_uk)
+    return next((n for n in order if n and _all_cyrillic(n)), None)
+
+
+def _all_cyrillic(text: str) -> bool:
+    """Return True when every letter of ``text`` is Cyrillic (and there is one)."""
+    # U+02BC, the Ukrainian apostrophe, counts as a letter (Lm) but belongs to the script.
+    letters = [ch for ch in text if ch.isalpha() and ch != "\u02bc"]
+    return bool(letters) and all("\u0400" <= ch <= "\u052f" for ch in letters)
 
 
 @dataclass(frozen=True)
@@ -439,6 +492,30 @@ class Gazetteer:
     def places_by_rowids(self, rowids: Iterable[int]) -> dict[int, Place]:
         """Return places keyed by internal row id."""
         return self._places_by_rowid(rowids)
+
+    def settlements(self, columns: Sequence[str]) -> list[tuple[object, ...]]:
+        """Return the given columns of every settlement (feature code ``PPL...``), in row order.
+
+        Used to build point indexes (reverse geocoding) without making a
+        :class:`Place` of each of a quarter of a million rows.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            Columns of :class:`Place` (``"id"``, ``"lat"``, ``"quality"``...).
+
+        Raises
+        ------
+        ValueError
+            A column that is not one of :class:`Place`'s.
+        """
+        unknown = [c for c in columns if c not in _PLACE_COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown place column(s) {unknown!r}; use {list(_PLACE_COLUMNS)!r}")
+        sql = (
+            f"SELECT {', '.join(columns)} FROM places WHERE feature_code LIKE 'PPL%' ORDER BY rowid"
+        )
+        return [tuple(r) for r in self._conn().execute(sql)]
 
     def names_of(self, place_id: str) -> list[str]:
         """Return every indexed key of one place (for explanations and tests)."""

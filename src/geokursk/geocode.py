@@ -117,7 +117,9 @@ __all__ = [
     "same_name_variant",
 ]
 
-Status = Literal["resolved", "ambiguous", "unresolved"]
+#: ``empty`` is given only by :func:`geokursk.tables.geocode_frame`, to a row whose cell
+#: holds no name; :meth:`Geocoder.geocode` raises on an empty name instead.
+Status = Literal["resolved", "ambiguous", "unresolved", "empty"]
 
 SKELETON_ACCEPT = 50.0  # retrieval cut-off for keys sharing the skeleton
 FUZZY_ACCEPT = 90.0
@@ -496,21 +498,31 @@ class Geocoder:
         return [results[n] for n in names]
 
     def geocode_frame(
-        self, names: Sequence[str], *, context: str | None = None
+        self,
+        strings: Iterable[Any],
+        *,
+        context: str | Iterable[Any] | None = None,
+        together: bool = False,
+        progress: bool = False,
     ) -> gpd.GeoDataFrame:
-        """Geocode names (jointly) into a GeoDataFrame.
+        """Geocode a list, array or Series of names into a GeoDataFrame with this geocoder.
 
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            EPSG:4326, one row per input name in input order.  Columns:
-            ``query``, ``status``, ``name``, ``name_latin``, ``name_ru``,
-            ``name_uk``, ``id``, ``source``, ``country_code``, ``admin1``,
-            ``admin2``, ``lat``, ``lon``, ``score``, ``reason``,
-            ``alternatives`` (JSON text), ``geometry`` (None unless
-            resolved).
+        See :func:`geokursk.tables.geocode_frame` (the same call on the
+        default geocoder is ``geokursk.geocode_frame``): per-row context,
+        the input's index kept, empty cells give ``empty`` rows.  Rows are
+        independent unless ``together=True``.
+
+        Examples
+        --------
+        >>> gdf = Geocoder().geocode_frame(["Kupiansk", None], context="Kharkiv Oblast")
+        >>> gdf["status"].tolist()
+        ['resolved', 'empty']
         """
-        return results_frame(self.geocode_many(names, context=context))
+        from geokursk.tables import geocode_frame
+
+        return geocode_frame(
+            strings, context=context, together=together, progress=progress, geocoder=self
+        )
 
     # -- candidates --------------------------------------------------------------
 
@@ -771,6 +783,11 @@ def _bare_name_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...
     for a in areas:
         if a.level == "country":
             index.setdefault(a.stem, []).append(a)
+            # Inflected country names («Российской Федерации», «Минобороны Украины»)
+            # match on their stems, as region aliases do.
+            words = a.stem.split()
+            if all(len(w) >= 5 for w in words):
+                index.setdefault("=" + " ".join(stem(w) for w in words), []).append(a)
         elif a.stem.startswith("="):
             index.setdefault(a.stem, []).append(a)
     frozen = {k: tuple(v) for k, v in index.items()}
@@ -1357,8 +1374,21 @@ def _km_to_polygon(place: Place, polygon: Any) -> float:
 def results_frame(results: Sequence[GeocodeResult]) -> gpd.GeoDataFrame:
     """Build the EPSG:4326 GeoDataFrame of geocoding results (pure function).
 
-    Unresolved and ambiguous rows keep their place in the order with an
-    empty geometry.
+    Parameters
+    ----------
+    results : sequence of GeocodeResult
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per result, in order: ``query``, ``status``, ``name`` (as
+        the source writes it), ``name_latin``, ``name_cyrillic`` (see
+        :attr:`geokursk.gazetteer.Place.name_cyrillic`), ``name_ru``,
+        ``name_uk``, ``id``, ``source``, ``feature_code``, ``country_code``,
+        ``admin1``, ``admin2``, ``lat``, ``lon``, ``score``, ``reason``,
+        ``alternatives`` (JSON text) and ``geometry``.  Unresolved,
+        ambiguous and empty rows keep their place with no geometry and no
+        place columns.
     """
     import geopandas as gpd
     from shapely.geometry import Point
@@ -1368,6 +1398,7 @@ def results_frame(results: Sequence[GeocodeResult]) -> gpd.GeoDataFrame:
     for r in results:
         d = r.to_dict()
         d["alternatives"] = json.dumps(d["alternatives"], ensure_ascii=False)
+        d["name_cyrillic"] = r.place.name_cyrillic if r.place and r.status == "resolved" else None
         rows.append(d)
         # shapely points are (x=lon, y=lat)
         geoms.append(Point(r.lon, r.lat) if r.lat is not None and r.lon is not None else None)
@@ -1376,6 +1407,7 @@ def results_frame(results: Sequence[GeocodeResult]) -> gpd.GeoDataFrame:
         "status",
         "name",
         "name_latin",
+        "name_cyrillic",
         "name_ru",
         "name_uk",
         "id",
