@@ -74,7 +74,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -156,6 +156,11 @@ EXACT_KINDS = frozenset(
 #: resolved answer scoring 90 or more was within 5 km of the gold point.
 CONFIDENT_SCORE = 90.0
 COHESION_KM = 30.0
+#: Names passed together support each other only within this many distinct names
+#: before and after them in the input (a claim, a sentence, a window of a long list).
+COHESION_WINDOW = 12
+#: Entries kept in a geocoder's per-run caches (candidates by name, areas by context).
+MEMO_LIMIT = 50_000
 MAX_ALTERNATIVES = 8
 
 
@@ -342,6 +347,10 @@ class Geocoder:
         ]
         self._gaz: Gazetteer | None = gazetteer if isinstance(gazetteer, Gazetteer) else None
         self._lock = threading.Lock()
+        # Each distinct name and context is looked up once per geocoder (claims that
+        # share places, tables that repeat names); the caches are cleared when full.
+        self._memo_cands: dict[str, tuple[_Cand, ...]] = {}
+        self._memo_areas: dict[str, tuple[AreaMention, ...]] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -388,6 +397,13 @@ class Geocoder:
         """
         if not text or not text.strip():
             return []
+        cached = self._memo_areas.get(text)
+        if cached is None:
+            cached = tuple(self._find_areas(text))
+            _remember(self._memo_areas, text, cached)
+        return list(cached)
+
+    def _find_areas(self, text: str) -> list[AreaMention]:
         areas = self.gazetteer.areas()
         tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
         folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
@@ -527,6 +543,14 @@ class Geocoder:
     # -- candidates --------------------------------------------------------------
 
     def _candidates(self, name: str) -> list[_Cand]:
+        """Return fresh copies of the candidates of ``name`` (scoring mutates them)."""
+        cached = self._memo_cands.get(name)
+        if cached is None:
+            cached = tuple(self._find_candidates(name))
+            _remember(self._memo_cands, name, cached)
+        return [replace(c, notes=list(c.notes)) for c in cached]
+
+    def _find_candidates(self, name: str) -> list[_Cand]:
         gaz = self.gazetteer
         name = _ARTICLE.sub("", name)  # "the Kursk region"
         core, level = split_area(fold(name))
@@ -592,6 +616,12 @@ class Geocoder:
                 if by_id[hit.place.id].how == "fuzzy match":
                     by_id[hit.place.id].same_name = False
         return list(by_id.values())
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any) -> None:
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
 
 
 def is_spelling_variant(query_keys: Iterable[str], key: str, similarity: float) -> bool:
@@ -723,24 +753,55 @@ def _after_origin_word(
     return False
 
 
-def _phrase_stems(phrase: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _phrase_stems(phrase: str) -> frozenset[str]:
     out = set()
     for key in latin_forms(phrase) if has_cyrillic(phrase) else {phrase}:
         words = key.split()
         if words:
             out.add(" ".join(stem(w) for w in words))
-    return out
+    return frozenset(out)
+
+
+def _prefix_keys(area_stem: str) -> set[str]:
+    """Return the first three letters of a stem and of its skeleton.
+
+    Two stems are compatible only when one form of the shorter is a prefix of one form
+    of the longer (:func:`~geokursk.normalize.stems_compatible`), so they share one of
+    these keys: the index of :func:`_area_matches` is looked up by them.
+    """
+    return {area_stem[:3], skeleton(area_stem)[:3]}
+
+
+_PrefixIndex = dict[tuple[str, str], list[tuple[int, AreaName]]]
+_PREFIX_INDEX: dict[int, tuple[Sequence[AreaName], _PrefixIndex]] = {}
+
+
+def _prefix_index(areas: Sequence[AreaName]) -> _PrefixIndex:
+    """Index area stems by (level, prefix key), once per (cached, immutable) area tuple."""
+    cached = _PREFIX_INDEX.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    index: _PrefixIndex = {}
+    for i, a in enumerate(areas):
+        if a.stem.startswith("="):  # "=" marks whole-word aliases
+            continue
+        for k in _prefix_keys(a.stem):
+            index.setdefault((a.level, k), []).append((i, a))
+    _PREFIX_INDEX[id(areas)] = (areas, index)
+    return index
 
 
 def _area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[AreaName]:
     stems = _phrase_stems(core)
-    found: list[AreaName] = []
-    for a in areas:
-        if a.level != level or a.stem.startswith("="):  # "=" marks whole-word aliases
-            continue
-        if any(s == a.stem or stems_compatible(s, a.stem) for s in stems):
-            found.append(a)
-    return found
+    index = _prefix_index(areas)
+    found: dict[int, AreaName] = {}  # by position in ``areas``: the order of a full scan
+    for s in stems:
+        for k in _prefix_keys(s):
+            for i, a in index.get((level, k), ()):
+                if i not in found and (s == a.stem or stems_compatible(s, a.stem)):
+                    found[i] = a
+    return [found[i] for i in sorted(found)]
 
 
 def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:
@@ -886,23 +947,28 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
 
 
 def _apply_cohesion(cands: dict[str, list[_Cand]]) -> None:
+    """Reward candidates near eligible candidates of the names mentioned with them.
+
+    Names are compared only with the :data:`COHESION_WINDOW` distinct names before and
+    after them in the input, so the cost grows linearly with the number of names; a
+    claim or a sentence names far fewer places than that.
+    """
     names = list(cands)
     if len(names) < 2:
         return
-    for n in names:
-        others = [m for m in names if m != n]
+    usable = {m: [o for o in cs if o.eligible and o.place.ok] for m, cs in cands.items()}
+    for i, n in enumerate(names):
+        others = names[max(0, i - COHESION_WINDOW) : i] + names[i + 1 : i + 1 + COHESION_WINDOW]
         for c in cands[n]:
             if not c.eligible or not c.place.ok:
                 continue
             near = 0
             for m in others:
                 if any(
-                    o.eligible
-                    and o.place.ok
-                    and o.place.id != c.place.id
+                    o.place.id != c.place.id
                     and haversine_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon)
                     <= COHESION_KM
-                    for o in cands[m]
+                    for o in usable[m]
                 ):
                     near += 1
             if near:

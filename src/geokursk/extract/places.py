@@ -38,7 +38,7 @@ from geokursk.extract.text import (
     text_language,
 )
 from geokursk.extract.vocab import alternation, phrase_table, word_list, word_set
-from geokursk.geocode import AreaMention, Geocoder, GeocodeResult
+from geokursk.geocode import COHESION_WINDOW, AreaMention, Geocoder, GeocodeResult
 from geokursk.normalize import fold, has_cyrillic, is_river, latin_forms
 
 __all__ = ["PROMINENT_POPULATION", "PlaceMention"]
@@ -573,8 +573,14 @@ def _resolve(
                 break
             queries = [group[i].query for i in pending]
             if stage == "co-mentions":
-                # Places named elsewhere in the article support each other too.
-                others = [c.query for c in cands if not c.area and c.sentence != s_idx]
+                # Places named elsewhere in the article support each other too: those of
+                # the nearest sentences, as many as a joint call weighs (linear cost).
+                nearest = sorted(
+                    (c for c in cands if not c.area and c.sentence != s_idx),
+                    key=lambda c: (abs(c.sentence - s_idx), c.start),
+                )
+                others = list(dict.fromkeys(c.query for c in nearest if c.query not in queries))
+                others = others[:COHESION_WINDOW]
                 results = gc.geocode_many([*queries, *others], context=ctx)[: len(queries)]
             else:
                 results = gc.geocode_many(queries, context=ctx)
