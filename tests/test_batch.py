@@ -264,7 +264,8 @@ def test_cli_runs_on_an_existing_scheduler(
 ) -> None:
     args = ["batch", str(corpus), "-o", str(tmp_path / "out"), "--partition-size", "7"]
     args += ["--max-bytes", str(MAX_BYTES), "--no-progress"]
-    assert main([*args, "--scheduler", dask_client.scheduler.address]) == 0
+    # Exit 1: written, but some articles went to the errors table.
+    assert main([*args, "--scheduler", dask_client.scheduler.address]) == 1
     out, err = capsys.readouterr()
     assert "articles   34 (30 extracted, 4 errors" in out and "2 worker(s)" in out
     assert "4 article(s) could not be processed" in err

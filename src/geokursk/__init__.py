@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from geokursk.errors import (
+    ArgumentTypeError,
     ArticleError,
     ClaimsValidationError,
     ExportError,
@@ -227,6 +228,7 @@ __all__ = [
     "Alternative",
     "AnalysisError",
     "AreaMention",
+    "ArgumentTypeError",
     "ArticleError",
     # lazily imported
     "ArticleRef",

@@ -49,6 +49,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 import time
 import uuid
@@ -62,8 +63,10 @@ import pandas as pd
 from shapely.geometry import MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 
-from geokursk.errors import ExportError, GazetteerError, GeokurskError
+from geokursk.atomic import remove_stale_temps, write_atomic, write_text_atomic
+from geokursk.errors import GazetteerError, GeokurskError
 from geokursk.extract import Extraction, extract_article
+from geokursk.extract.text import DEFAULT_MAX_BYTES as TEXT_MAX_BYTES
 from geokursk.geocode import Geocoder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,10 +91,11 @@ __all__ = [
 #: Articles per partition (one task, one ``part-NNNNN.parquet`` per table).
 DEFAULT_PARTITION_SIZE = 100
 
-#: Articles larger than this (bytes of UTF-8 text) go to the errors table.
-#: Extraction costs roughly 0.1-0.2 ms per character, so 1 MiB is already a
-#: few minutes of one worker; news reports and posts are a few kB.
-DEFAULT_MAX_BYTES = 1024 * 1024
+#: Articles larger than this (bytes of UTF-8 text) go to the errors table; the same
+#: limit as ``geokursk extract`` (:data:`geokursk.extract.text.DEFAULT_MAX_BYTES`).
+#: Extraction costs about 0.05 ms per byte, so 1 MiB is about a minute of one worker;
+#: news reports and posts are a few kB.
+DEFAULT_MAX_BYTES = TEXT_MAX_BYTES
 
 #: File suffixes read as JSON Lines (one article object per line).
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -743,17 +747,12 @@ def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> gpd.GeoDataFr
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write a (Geo)Parquet file atomically: a temporary file, then os.replace."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    try:
+    """Write a (Geo)Parquet file atomically (:func:`geokursk.atomic.write_atomic`)."""
+
+    def write(tmp: Path) -> None:
         frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {str(path)!r}: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    write_atomic(path, write)
 
 
 # --- running ------------------------------------------------------------------------------
@@ -833,9 +832,13 @@ def batch_extract(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BatchInputError(f"output {str(out)!r} is a file; give a folder for the tables")
+    if isinstance(scheduler, str) and scheduler != "sync":
+        _check_address(scheduler)
     refs, problems = _find(inputs, max_bytes)
     for sub in ("places", "claims"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    # The summary is written last: a folder without one holds an unfinished run.
+    (out / "summary.json").unlink(missing_ok=True)
     n_parts = max(1, math.ceil(len(refs) / partition_size))
     parts = [refs[i * partition_size : (i + 1) * partition_size] for i in range(n_parts)]
     sync = scheduler == "sync" or (workers == 0 and scheduler is None)
@@ -1013,13 +1016,14 @@ def _finish(
         }
     )
     _write_parquet(table, out / "errors.parquet")
-    written = {f"part-{i:05d}.parquet" for i in range(len(parts))}
+    # Only partitions written by this run stay: a lost task's old part files would add
+    # rows the summary does not count.
+    written = {f"part-{r.index:05d}.parquet" for r in results if r.gazetteer}
     for sub in ("places", "claims"):
         for stale in (out / sub).glob("part-*.parquet"):
             if stale.name not in written:
                 stale.unlink()
-        for tmp in (out / sub).glob(".part-*.tmp"):
-            tmp.unlink(missing_ok=True)
+        remove_stale_temps(out / sub)
     kinds: dict[str, int] = {}
     for e in errors:
         kinds[e.error_type] = kinds.get(e.error_type, 0) + 1
@@ -1042,7 +1046,17 @@ def _finish(
     record["gazetteer"] = prints[0] if prints else None
     record["partition_size"] = partition_size
     text = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    tmp = out / ".summary.json.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out / "summary.json")
+    write_text_atomic(text, out / "summary.json")
     return summary
+
+
+_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[\w.-]+(?::\d{1,5})?/?$", re.IGNORECASE)
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse a scheduler address that cannot be one (before any work is done)."""
+    if not _ADDRESS.match(scheduler.strip()):
+        raise BatchInputError(
+            f"{scheduler!r} is not a Dask scheduler address; give e.g. tcp://10.0.0.5:8786 "
+            "or host:8786, 'sync' for this process only, or omit it for a local cluster"
+        )

@@ -21,17 +21,18 @@ are inserted in input order, no timestamps are stored).
 from __future__ import annotations
 
 import contextlib
-import io
 import os
+import shutil
 import sqlite3
-import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from geokursk.errors import GazetteerFormatError, GazetteerNotFoundError
+from geokursk.atomic import make_temp_dir
+from geokursk.errors import ExportError, GazetteerFormatError, GazetteerNotFoundError
 from geokursk.gazetteer import FORMAT_NAME, FORMAT_VERSION
 from geokursk.normalize import AREA_WORDS, fold, has_cyrillic, latin_forms, romanize, skeleton, stem
 
@@ -156,10 +157,8 @@ class GazetteerWriter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.close(fd)
-        os.unlink(tmp)
-        self._tmp = Path(tmp)
+        self._tmp_dir = make_temp_dir(self.path.parent)
+        self._tmp = self._tmp_dir / self.path.name
         self.conn = sqlite3.connect(self._tmp)
         self.conn.executescript(
             """
@@ -305,46 +304,73 @@ class GazetteerWriter:
         c.execute("VACUUM")
         c.close()
         os.replace(self._tmp, self.path)
+        shutil.rmtree(self._tmp_dir, ignore_errors=True)
         return self.path
 
     def abort(self) -> None:
         """Discard the partial file."""
         with contextlib.suppress(Exception):
             self.conn.close()
-        with contextlib.suppress(FileNotFoundError):
-            self._tmp.unlink()
+        shutil.rmtree(self._tmp_dir, ignore_errors=True)
 
 
 # --- GeoNames readers ----------------------------------------------------------
 
 
 @contextlib.contextmanager
-def _open_text(path: Path, *, member_hint: str | None = None) -> Iterator[tuple[IO[str], int]]:
-    """Open a GeoNames text file, or the data member of a GeoNames zip, as UTF-8."""
+def _open_text(path: Path, *, member_hint: str | None = None) -> Iterator[tuple[IO[bytes], int]]:
+    """Open a GeoNames text file, or the data member of a GeoNames zip, as bytes.
+
+    Lines are decoded one at a time by :func:`_lines`, so a byte that is not UTF-8 is
+    reported on its own line.
+    """
     if not path.is_file():
         raise GazetteerNotFoundError(path)
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            members = [
-                i
-                for i in zf.infolist()
-                if i.filename.endswith(".txt") and "readme" not in i.filename.lower()
-            ]
-            if member_hint:
-                members = [i for i in members if member_hint in i.filename] or members
-            if not members:
-                raise GazetteerFormatError(path, None, "zip archive holds no GeoNames .txt file")
-            info = max(members, key=lambda i: i.file_size)
-            with zf.open(info) as raw:
-                yield io.TextIOWrapper(raw, encoding="utf-8", newline="\n"), info.file_size
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [
+                    i
+                    for i in zf.infolist()
+                    if i.filename.endswith(".txt") and "readme" not in i.filename.lower()
+                ]
+                if member_hint:
+                    members = [i for i in members if member_hint in i.filename] or members
+                if not members:
+                    raise GazetteerFormatError(
+                        path, None, "zip archive holds no GeoNames .txt file"
+                    )
+                info = max(members, key=lambda i: i.file_size)
+                with zf.open(info) as raw:
+                    yield raw, info.file_size
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise GazetteerFormatError(
+                path, None, f"the zip archive is damaged or truncated ({exc}); download it again"
+            ) from None
+    elif path.suffix.lower() == ".zip":
+        raise GazetteerFormatError(
+            path, None, "not a readable zip archive (damaged or truncated); download it again"
+        )
     else:
-        with path.open("r", encoding="utf-8", newline="\n") as fh:
+        with path.open("rb") as fh:
             yield fh, path.stat().st_size
+
+
+def _lines(fh: IO[bytes], path: Path) -> Iterator[tuple[int, str, int]]:
+    """Yield (line number, decoded line, bytes) of a binary stream."""
+    for lineno, raw in enumerate(fh, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise GazetteerFormatError(
+                path, lineno, f"not UTF-8 (byte {exc.start + 1} of the line: {exc.reason})"
+            ) from None
+        yield lineno, line, len(raw)
 
 
 def _first_data_line(path: Path) -> str:
     with _open_text(path) as (fh, _size):
-        for line in fh:
+        for _lineno, line, _n in _lines(fh, path):
             if line.strip() and not line.startswith("#"):
                 return line
     raise GazetteerFormatError(path, 1, "file is empty")
@@ -365,10 +391,7 @@ def detect_format(path: str | Path) -> str:
         For any other layout, naming the file and line 1.
     """
     p = Path(path)
-    try:
-        line = _first_data_line(p)
-    except UnicodeDecodeError as exc:
-        raise GazetteerFormatError(p, 1, f"not UTF-8 text ({exc.reason})") from exc
+    line = _first_data_line(p)
     n = len(line.rstrip("\n").split("\t"))
     if "alternatenames" in p.name.lower() and n in ALTNAMES_COLUMNS:
         return "alternatenames"
@@ -382,6 +405,23 @@ def detect_format(path: str | Path) -> str:
         f"{n} tab-separated columns; expected a GeoNames dump ({MAIN_COLUMNS}), a postal-code "
         f"file ({POSTAL_COLUMNS}) or alternateNames ({ALTNAMES_COLUMNS[1]})",
     )
+
+
+#: No settlement is more populous; a larger figure is a damaged row.
+MAX_POPULATION = 100_000_000
+
+
+def _population(path: Path, lineno: int, value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise GazetteerFormatError(path, lineno, f"population {value!r} is not a whole number")
+    n = int(value)
+    if n > MAX_POPULATION:
+        raise GazetteerFormatError(
+            path, lineno, f"population {value} is over {MAX_POPULATION:,}: the row is damaged"
+        )
+    return n or None
 
 
 def _float(path: Path, lineno: int, value: str, what: str, lo: float, hi: float) -> float:
@@ -399,22 +439,17 @@ def _rows(
 ) -> Iterator[tuple[int, list[str]]]:
     allowed = (ncols,) if isinstance(ncols, int) else ncols
     with _open_text(path) as (fh, _size):
-        lineno = 0
-        try:
-            for line in fh:
-                lineno += 1
-                if progress is not None:
-                    progress(len(line))
-                if not line.strip() or line.startswith("#"):
-                    continue
-                cols = line.rstrip("\n").rstrip("\r").split("\t")
-                if len(cols) not in allowed:
-                    raise GazetteerFormatError(
-                        path, lineno, f"{len(cols)} columns, expected {allowed[-1]}"
-                    )
-                yield lineno, cols
-        except UnicodeDecodeError as exc:
-            raise GazetteerFormatError(path, lineno + 1, f"not UTF-8 ({exc.reason})") from exc
+        for lineno, line, n in _lines(fh, path):
+            if progress is not None:
+                progress(n)
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").rstrip("\r").split("\t")
+            if len(cols) not in allowed:
+                raise GazetteerFormatError(
+                    path, lineno, f"{len(cols)} columns, expected {allowed[-1]}"
+                )
+            yield lineno, cols
 
 
 def _split_cyrillic(names: Iterable[str]) -> tuple[str | None, str | None]:
@@ -478,7 +513,7 @@ def iter_geonames(
             admin2=None,
             lat=lat,
             lon=lon,
-            population=int(c[14]) if c[14].isdigit() and int(c[14]) > 0 else None,
+            population=_population(p, lineno, c[14]),
             source="geonames",
             quality="ok",
             provenance=f"GeoNames {p.name} geonameid {c[0]} (CC BY 4.0)",
@@ -622,8 +657,19 @@ def build_gazetteer(
     {'places': 372000, ...}
     """
     paths = [Path(s) for s in sources]
+    out = Path(output)
+    if not str(output).strip() or not out.name:
+        raise GazetteerFormatError(out, None, "give a file path for the gazetteer to write")
+    if out.is_dir():
+        raise GazetteerFormatError(out, None, "is a folder; give a file path for the gazetteer")
     if not paths:
-        raise GazetteerFormatError(Path(output), None, "no source files given")
+        raise GazetteerFormatError(out, None, "no source files given")
+    for p in paths:
+        if out.exists() and p.exists() and out.resolve() == p.resolve():
+            raise GazetteerFormatError(
+                out, None, "the output is also an input file; write the gazetteer elsewhere"
+            )
+    feature_classes = _check_feature_classes(feature_classes)
     formats = [(p, detect_format(p)) for p in paths]
     total = 0
     for p, _fmt in formats:
@@ -643,46 +689,95 @@ def build_gazetteer(
 
     stats = {"places": 0, "names": 0, "alternate_names": 0}
     try:
-        with GazetteerWriter(output) as w:
-            admin_names: dict[tuple[str, str], str] = {}
-            for p, fmt in formats:
-                if fmt == "geonames":
-                    for rec in iter_geonames(p, feature_classes=feature_classes, progress=tick):
-                        rid = w.add(rec)
-                        if rec.feature_code in ("ADM1", "ADM2", "PCLI"):
-                            level = {"ADM1": "admin1", "ADM2": "admin2", "PCLI": "country"}
-                            stems = set()
-                            for nm in [rec.name, rec.name_latin, *rec.alt_names]:
-                                stems |= area_stems(nm)
-                            w.add_area(rid, level[rec.feature_code], stems)
-                            if rec.feature_code == "ADM1":
-                                admin_names[(rec.country_code, rec.admin1_code)] = rec.name_latin
-                elif fmt == "postal":
-                    for rec in postal_records(p, tick):
-                        w.add(rec)
-            for p, fmt in formats:
-                if fmt != "alternatenames":
-                    continue
-                stats["alternate_names"] += _apply_alternate_names(w, p, tick)
-            w.flush()
-            # Admin-1 names for places from main dumps come from the ADM1 rows.
-            w.conn.executemany(
-                "UPDATE places SET admin1 = ? WHERE admin1 IS NULL AND admin1_code = ?",
-                [(name, code) for (_cc, code), name in sorted(admin_names.items())],
-            )
-            stats["places"] = w.count
-            w.close(
-                {
-                    "built_from": ", ".join(p.name for p in paths),
-                    "feature_classes": ",".join(feature_classes or ["*"]),
-                }
-            )
-            with sqlite3.connect(Path(output)) as c:
-                stats["names"] = int(c.execute("SELECT count(*) FROM names").fetchone()[0])
+        return _build(formats, paths, out, feature_classes, tick, stats)
+    except sqlite3.OperationalError as exc:  # "database or disk is full", I/O errors
+        raise ExportError(
+            f"cannot write the gazetteer {str(out)!r}: {exc}; free disk space or write it elsewhere"
+        ) from None
     finally:
         if bar is not None:
             bar.close()
+
+
+def _build(
+    formats: Sequence[tuple[Path, str]],
+    paths: Sequence[Path],
+    output: Path,
+    feature_classes: Sequence[str] | None,
+    tick: Callable[[int], None] | None,
+    stats: dict[str, int],
+) -> dict[str, int]:
+    """Write the gazetteer of :func:`build_gazetteer` (sources already checked)."""
+    with GazetteerWriter(output) as w:
+        admin_names: dict[tuple[str, str], str] = {}
+        for p, fmt in formats:
+            if fmt == "geonames":
+                for rec in iter_geonames(p, feature_classes=feature_classes, progress=tick):
+                    rid = w.add(rec)
+                    if rec.feature_code in ("ADM1", "ADM2", "PCLI"):
+                        level = {"ADM1": "admin1", "ADM2": "admin2", "PCLI": "country"}
+                        stems = set()
+                        for nm in [rec.name, rec.name_latin, *rec.alt_names]:
+                            stems |= area_stems(nm)
+                        w.add_area(rid, level[rec.feature_code], stems)
+                        if rec.feature_code == "ADM1":
+                            admin_names[(rec.country_code, rec.admin1_code)] = rec.name_latin
+            elif fmt == "postal":
+                for rec in postal_records(p, tick):
+                    w.add(rec)
+        for p, fmt in formats:
+            if fmt != "alternatenames":
+                continue
+            stats["alternate_names"] += _apply_alternate_names(w, p, tick)
+        w.flush()
+        # Admin-1 names for places from main dumps come from the ADM1 rows.
+        w.conn.executemany(
+            "UPDATE places SET admin1 = ? WHERE admin1 IS NULL AND admin1_code = ?",
+            [(name, code) for (_cc, code), name in sorted(admin_names.items())],
+        )
+        stats["places"] = w.count
+        if w.count == 0:
+            kept = ",".join(feature_classes or ["*"])
+            raise GazetteerFormatError(
+                output,
+                None,
+                f"no places to write: the sources hold no rows of feature classes {kept} "
+                "(an alternate-names file only adds names to places from main dumps or "
+                "postal files given with it)",
+            )
+        w.close(
+            {
+                "built_from": ", ".join(p.name for p in paths),
+                "feature_classes": ",".join(feature_classes or ["*"]),
+            }
+        )
+        with sqlite3.connect(Path(output)) as c:
+            stats["names"] = int(c.execute("SELECT count(*) FROM names").fetchone()[0])
     return stats
+
+
+#: GeoNames feature classes (https://www.geonames.org/export/codes.html).
+FEATURE_CLASSES = frozenset("AHLPRSTUV")
+
+
+def _check_feature_classes(classes: Sequence[str] | None) -> list[str] | None:
+    """Validate GeoNames feature classes (``None`` keeps all)."""
+    if classes is None:
+        return None
+    given = [c.strip() for c in classes if c.strip()]
+    if not given:
+        raise GazetteerFormatError(
+            Path("--feature-classes"), None, "no feature class given; use e.g. P,A or '*'"
+        )
+    bad = [c for c in given if c not in FEATURE_CLASSES]
+    if bad:
+        raise GazetteerFormatError(
+            Path("--feature-classes"),
+            None,
+            f"unknown GeoNames feature class(es) {', '.join(map(repr, bad))}; classes are "
+            f"one upper-case letter of {', '.join(sorted(FEATURE_CLASSES))} (e.g. P,A)",
+        )
+    return given
 
 
 def _apply_alternate_names(

@@ -45,12 +45,21 @@ import pandas as pd
 import pyproj
 import shapely
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
 from shapely.geometry import MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from geokursk.errors import ClaimsValidationError
+from geokursk.errors import ArgumentTypeError, ClaimsValidationError
 
 __all__ = [
     "EMBEDDED_CLAIMS",
@@ -223,7 +232,32 @@ _KEY_PHRASE_MAX_WORDS = 8
 
 # --- model --------------------------------------------------------------------
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+def _no_control_characters(value: str) -> str:
+    """Refuse NUL and other control characters (GPKG and C readers cut text at a NUL)."""
+    for i, ch in enumerate(value):
+        if (ch < " " and ch not in "\t\n\r") or ch == "\x7f":
+            raise ValueError(
+                f"control character U+{ord(ch):04X} at position {i}; remove it from the text"
+            )
+    return value
+
+
+def _has_letters(value: str) -> str:
+    if not any(ch.isalpha() for ch in value):
+        raise ValueError("a place name needs letters; write the name as the text gives it")
+    return value
+
+
+#: The largest figure a claim can state (a cap against typos and overflow in exports).
+MAX_FIGURE = 1e12
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_no_control_characters),
+]
+PlaceName = Annotated[Text, AfterValidator(_has_letters)]
 ClaimId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 ]
@@ -237,7 +271,10 @@ class Figure(_Model):
     """A number stated in a claim, e.g. *at least 30 killed and wounded*."""
 
     kind: FigureKind
-    value: Annotated[float | int | None, Field(ge=0)]
+    # Strict: true/false are not numbers; Infinity, NaN and absurd values are refused.
+    value: Annotated[
+        StrictInt | StrictFloat | None, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)
+    ]
     qualifier: Qualifier
     subject: Text
     #: The side of who was hit ("Russian forces shelled Nikopol, killing two civilians":
@@ -249,7 +286,7 @@ class Figure(_Model):
 class ClaimPlace(_Model):
     """A place a claim is about, as written, with the relation the text uses."""
 
-    name: Text
+    name: PlaceName
     relation: Relation
     precision: LocationPrecision
     context: Text | None = None
@@ -382,6 +419,9 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     ...
     FileNotFoundError: [Errno 2] claims file not found: 'missing.json'
     """
+    if path is not None and not isinstance(path, str | Path):
+        hint = " (for decoded data use parse_claims)" if isinstance(path, dict | list) else ""
+        raise ArgumentTypeError("load_claims", "path", "a str or Path" + hint, path)
     if path is None:
         resource = resources.files("geokursk").joinpath(EMBEDDED_CLAIMS)
         text = resource.read_text(encoding="utf-8")
@@ -399,12 +439,22 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
 
 def _parse_claims_text(text: str, path: Path) -> list[Claim]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ClaimsValidationError(
             path, None, None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except ValueError as exc:  # NaN / Infinity
+        raise ClaimsValidationError(path, None, None, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ClaimsValidationError(
+            path, None, None, "invalid JSON: arrays or objects nested too deeply"
+        ) from None
     return parse_claims(data, path)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number; write a finite number or null")
 
 
 def parse_claims(data: Any, source: str | Path = "<data>") -> list[Claim]:
@@ -512,11 +562,21 @@ def _validate_one(raw: Any, index: int, path: Path) -> Claim:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
-        loc = tuple(first["loc"])
+        loc = _field_loc(first["loc"])
         problem = _describe_error(first, loc)
-        if len(errors) > 1:
-            problem += f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})"
+        # The branches of a union (int | float) fail together: one problem, not several.
+        others = {_field_loc(e["loc"]) for e in errors[1:]} - {loc}
+        if others:
+            problem += f" (and {len(others)} more problem{'s' * (len(others) > 1)})"
         raise ClaimsValidationError(path, claim_id, _format_loc(loc) or None, problem) from None
+
+
+_UNION_TAGS = frozenset({"int", "float", "str", "bool", "none"})
+
+
+def _field_loc(loc: Sequence[int | str]) -> tuple[int | str, ...]:
+    """Return an error location without pydantic's union branch tags (``value.int``)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
 
 
 def _raw_id(raw: Any, index: int) -> str:
@@ -553,7 +613,15 @@ def _describe_error(err: Mapping[str, Any], loc: tuple[int | str, ...]) -> str:
         )
     if kind == "string_pattern_mismatch":
         return f"{value!r} is not a valid claim id; use lower-case letters, digits and '-'"
-    return f"{err['msg']} (got {value!r})"
+    if isinstance(value, bool) and kind in ("int_type", "float_type"):
+        return f"{str(value).lower()} is not a number; write the figure as a number or null"
+    if kind in ("less_than_equal", "finite_number") and isinstance(value, int | float):
+        return f"{err['msg']}; a figure must be a finite number up to {MAX_FIGURE:,.0f}"
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:60] + f"... ({len(shown)} characters)"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{msg} (got {shown})"
 
 
 def _allowed_fields(loc: Sequence[int | str]) -> list[str]:

@@ -1,8 +1,13 @@
 """Command-line interface: a thin layer over the public functions.
 
 Every subcommand parses its arguments, calls library functions and prints.
-Errors derived from :class:`geokursk.errors.GeokurskError` (and bad paths)
-are reported on one line on stderr with exit code 2, without a traceback.
+Errors derived from :class:`geokursk.errors.GeokurskError` (and bad paths,
+a full disk, arguments that are not UTF-8) are reported on one line on
+stderr without a traceback.
+
+Exit codes: 0 everything was done; 1 ``batch`` wrote its output but some
+articles could not be processed (listed in its errors table); 2 bad input or
+a failure, nothing (more) written.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o",
         "--output",
+        type=_output_file,
         metavar="OUT",
         help="with --table: file to write (.csv, .geojson, .gpkg, .parquet); every input row "
         "is kept",
@@ -275,7 +281,14 @@ def _add_gazetteer(sub: argparse._SubParsersAction) -> None:
         "alternateNamesV2.zip. Use the result with --gazetteer PATH or $GEOKURSK_GAZETTEER.",
     )
     b.add_argument("files", nargs="+", metavar="FILE", help="GeoNames .zip or .txt files")
-    b.add_argument("-o", "--output", required=True, metavar="PATH", help="gazetteer to write")
+    b.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=_output_file,
+        metavar="PATH",
+        help="gazetteer to write",
+    )
     b.add_argument(
         "--feature-classes",
         default="P,A",
@@ -297,7 +310,7 @@ def _run_gazetteer_build(args: argparse.Namespace) -> int:
     stats = build_gazetteer(
         args.files, args.output, feature_classes=classes, progress=not args.no_progress
     )
-    print(json.dumps({"output": args.output, **stats}, ensure_ascii=False))
+    print(json.dumps({"output": str(args.output), **stats}, ensure_ascii=False))
     return 0
 
 
@@ -401,6 +414,7 @@ def _add_claims(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the claims as a JSON array")
     p.add_argument(
         "--export",
+        type=_output_file,
         metavar="PATH",
         help="also write the claims frame; format by suffix (.geojson, .gpkg, .csv)",
     )
@@ -452,6 +466,13 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
         "candidates (claimant, figures, places, dates). Unresolved names are reported.",
     )
     p.add_argument("article", metavar="ARTICLE", help="UTF-8 text file of the article")
+    p.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="refuse a larger article (default: 1048576, 1 MiB, as `batch`)",
+    )
     _gazetteer_option(p)
     p.add_argument(
         "--published",
@@ -479,9 +500,10 @@ def _run_extract(args: argparse.Namespace) -> int:
     import json
 
     from geokursk.extract import extract_article, read_article
+    from geokursk.extract.text import DEFAULT_MAX_BYTES
     from geokursk.geocode import Geocoder
 
-    text = read_article(args.article)
+    text = read_article(args.article, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
     ex = extract_article(text, geocoder=Geocoder(args.gazetteer), published=args.published)
     if args.json:
         print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
@@ -551,7 +573,7 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--save-claims",
-        type=Path,
+        type=_output_file,
         default=None,
         metavar="JSON",
         help="with --article: also write the extracted claims (the `extract --json` "
@@ -561,7 +583,7 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_output_file,
         default=_DEFAULT_MAP,
         metavar="FILE",
         help=f"HTML file to write (default: {_DEFAULT_MAP})",
@@ -639,7 +661,9 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="folder, glob, text file or .jsonl file"
     )
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
+    p.add_argument(
+        "-o", "--output", required=True, type=_output_folder, metavar="OUT", help="output folder"
+    )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -671,6 +695,26 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(handler=_run_batch)
+
+
+def _output_file(value: str) -> Path:
+    """Check an output file argument: a non-empty path that is not a folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("expected a file path, got an empty string")
+    path = Path(value)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is a folder; give a file path inside it")
+    return path
+
+
+def _output_folder(value: str) -> Path:
+    """Check an output folder argument: a non-empty path that is not a file."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("expected a folder path, got an empty string")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is a file; give a folder path")
+    return path
 
 
 def _positive_int(value: str) -> int:
@@ -709,6 +753,7 @@ def _run_batch(args: argparse.Namespace) -> int:
             f"{Path(args.output) / 'errors.parquet'}",
             file=sys.stderr,
         )
+        return 1
     return 0
 
 
@@ -726,18 +771,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Process exit code: 0 on success, 2 on bad input.
+        Process exit code: 0 on success; 1 when ``batch`` could not process
+        every article (its output and errors table are written); 2 on bad
+        input or a failure.
     """
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(raw):
+        bad = _undecodable(arg)
+        if bad is not None:
+            parser.error(
+                f"argument {i + 1} ({arg.encode('utf-8', 'replace').decode()!r}) is not valid "
+                f"UTF-8 (byte 0x{bad:02x}); re-type it or convert it to UTF-8"
+            )
+    args = parser.parse_args(raw)
     handler: Handler = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:  # e.g. `geokursk claims --json | head`
+        return 0
     except (GeokurskError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"geokursk: error: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. `geokursk claims --json | head`
-        return 0
+    except OSError as exc:  # disk full, read-only file system, ...
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"geokursk: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
+
+
+def _undecodable(arg: str) -> int | None:
+    """Return the first byte that was not UTF-8 in a command-line argument, if any.
+
+    Python decodes arguments with ``surrogateescape``: a byte that is not UTF-8 becomes a
+    lone surrogate U+DC80..U+DCFF, which would otherwise be dropped or written as invalid
+    UTF-8 later.
+    """
+    for ch in arg:
+        if "\udc80" <= ch <= "\udcff":
+            return ord(ch) - 0xDC00
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "ArgumentTypeError",
     "ArticleError",
     "ClaimsValidationError",
     "ExportError",
@@ -97,3 +98,15 @@ class ExportError(GeokurskError, OSError):
 
 class UsageError(GeokurskError, ValueError):
     """Options that do not go together, or an input the command needs and did not get."""
+
+
+class ArgumentTypeError(GeokurskError, TypeError):
+    """A function was given an argument of the wrong type; names the argument."""
+
+    def __init__(self, function: str, argument: str, expected: str, got: object) -> None:
+        self.function = function
+        self.argument = argument
+        super().__init__(
+            f"{function}(): {argument} must be {expected}, not {type(got).__name__}"
+            + (f" ({got!r})" if isinstance(got, int | float) else "")
+        )

@@ -266,7 +266,15 @@ def write_parquet(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
 def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ExportError(f"expected a GeoDataFrame, got {type(frame).__name__}")
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+    if frame.crs is None:
+        if frame.geometry.notna().any() and not frame.geometry.is_empty.all():
+            raise ExportError(
+                "the frame has no CRS, so its coordinates cannot be written as longitude/"
+                "latitude; set it first, e.g. frame.set_crs('EPSG:4326') for degrees or "
+                "frame.set_crs(<its projection>)"
+            )
+        return frame
+    if frame.crs.to_epsg() != 4326:
         return frame.to_crs("EPSG:4326")
     return frame
 

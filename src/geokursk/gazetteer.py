@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from geokursk.errors import GazetteerFormatError, GazetteerNotFoundError
 
@@ -385,6 +386,18 @@ class Gazetteer:
             self._local.conn = conn
         return conn
 
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Run a query and fetch all rows; a damaged file is a clear error, not a traceback."""
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerFormatError(
+                self.path,
+                None,
+                f"the gazetteer file is damaged ({exc}); rebuild it (`geokursk gazetteer "
+                "build`), or delete it if it is the cache, which is then rebuilt",
+            ) from None
+
     def _read_meta(self) -> dict[str, str]:
         try:
             rows = self._conn().execute("SELECT key, value FROM meta").fetchall()
@@ -399,6 +412,15 @@ class Gazetteer:
         if meta.get("format") != FORMAT_NAME:
             raise GazetteerFormatError(
                 self.path, None, f"meta.format is {meta.get('format')!r}, expected {FORMAT_NAME!r}"
+            )
+        tables = {str(r[0]) for r in self._rows("SELECT name FROM sqlite_master")}
+        missing = sorted({"places", "names", "keys", "areas"} - tables)
+        if missing:
+            raise GazetteerFormatError(
+                self.path,
+                None,
+                f"the gazetteer has no {', '.join(missing)} table(s); it is incomplete, "
+                "rebuild it with `geokursk gazetteer build`",
             )
         if meta.get("version") != FORMAT_VERSION:
             raise GazetteerFormatError(
@@ -425,30 +447,38 @@ class Gazetteer:
 
     _SELECT = "SELECT rowid, " + ", ".join(_PLACE_COLUMNS) + " FROM places"
 
-    @staticmethod
-    def _place(row: Sequence[object]) -> Place:
-        return Place(*row[1:])  # type: ignore[arg-type]
+    def _place(self, row: Sequence[object]) -> Place:
+        place = Place(*row[1:])  # type: ignore[arg-type]
+        lat, lon = place.lat, place.lon
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise GazetteerFormatError(
+                self.path,
+                None,
+                f"place {place.id} has coordinates out of range ({lat}, {lon}): the file is "
+                "damaged; delete it to have the cache rebuilt, or rebuild it with "
+                "`geokursk gazetteer build`",
+            )
+        return place
 
     def place(self, place_id: str) -> Place | None:
         """Return the place with this id, or None."""
-        row = self._conn().execute(self._SELECT + " WHERE id = ?", (place_id,)).fetchone()
-        return self._place(row) if row else None
+        rows = self._rows(self._SELECT + " WHERE id = ?", (place_id,))
+        return self._place(rows[0]) if rows else None
 
     def _places_by_rowid(self, rowids: Iterable[int]) -> dict[int, Place]:
         ids = sorted(set(rowids))
         out: dict[int, Place] = {}
-        conn = self._conn()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for row in conn.execute(self._SELECT + f" WHERE rowid IN ({marks})", chunk):
+            for row in self._rows(self._SELECT + f" WHERE rowid IN ({marks})", chunk):
                 out[int(row[0])] = self._place(row)
         return out
 
     # -- names ---------------------------------------------------------------
 
     def _hits(self, sql: str, params: Sequence[object]) -> list[NameHit]:
-        rows = self._conn().execute(sql, params).fetchall()
+        rows = self._rows(sql, params)
         places = self._places_by_rowid(int(r[0]) for r in rows)
         return [NameHit(places[int(r[0])], str(r[1]), str(r[2])) for r in rows]
 
@@ -466,9 +496,7 @@ class Gazetteer:
         if not ss:
             return []
         marks = ",".join("?" * len(ss))
-        rows = self._conn().execute(
-            f"SELECT key FROM keys WHERE skel IN ({marks}) LIMIT ?", [*ss, limit]
-        )
+        rows = self._rows(f"SELECT key FROM keys WHERE skel IN ({marks}) LIMIT ?", [*ss, limit])
         return [str(r[0]) for r in rows]
 
     def keys_by_skeleton_prefix(
@@ -483,7 +511,7 @@ class Gazetteer:
         if not prefix:
             return []
         column = "rskel" if reverse else "skel"
-        rows = self._conn().execute(
+        rows = self._rows(
             f"SELECT key FROM keys WHERE {column} >= ? AND {column} < ? LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
@@ -515,11 +543,11 @@ class Gazetteer:
         sql = (
             f"SELECT {', '.join(columns)} FROM places WHERE feature_code LIKE 'PPL%' ORDER BY rowid"
         )
-        return [tuple(r) for r in self._conn().execute(sql)]
+        return [tuple(r) for r in self._rows(sql)]
 
     def names_of(self, place_id: str) -> list[str]:
         """Return every indexed key of one place (for explanations and tests)."""
-        rows = self._conn().execute(
+        rows = self._rows(
             "SELECT DISTINCT n.key FROM names n JOIN places p ON p.rowid = n.place "
             "WHERE p.id = ? ORDER BY n.key",
             (place_id,),
@@ -535,6 +563,6 @@ class Gazetteer:
 
 @lru_cache(maxsize=8)
 def _areas_cached(gaz: Gazetteer) -> tuple[AreaName, ...]:
-    rows = gaz._conn().execute("SELECT place, level, stem FROM areas ORDER BY rowid").fetchall()
+    rows = gaz._rows("SELECT place, level, stem FROM areas ORDER BY rowid")
     places = gaz.places_by_rowids(int(r[0]) for r in rows)
     return tuple(AreaName(places[int(r[0])], str(r[1]), str(r[2])) for r in rows)

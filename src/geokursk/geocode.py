@@ -80,7 +80,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from geokursk.errors import InvalidQueryError
+from geokursk.errors import ArgumentTypeError, InvalidQueryError
 from geokursk.gazetteer import AreaName, Gazetteer, Place, haversine_km
 from geokursk.layers import Layer, list_layers, read_layer
 from geokursk.normalize import (
@@ -479,6 +479,10 @@ class Geocoder:
         """
         if isinstance(names, str):
             raise InvalidQueryError("names must be a sequence of strings, not one string")
+        if not isinstance(names, Sequence):
+            raise ArgumentTypeError("geocode_many", "names", "a sequence of strings", names)
+        if context is not None and not isinstance(context, str):
+            raise ArgumentTypeError("geocode", "context", "a string or None", context)
         for i, n in enumerate(names):
             if not isinstance(n, str) or not any(ch.isalpha() for ch in n):
                 raise InvalidQueryError(
@@ -951,30 +955,57 @@ def _apply_cohesion(cands: dict[str, list[_Cand]]) -> None:
 
     Names are compared only with the :data:`COHESION_WINDOW` distinct names before and
     after them in the input, so the cost grows linearly with the number of names; a
-    claim or a sentence names far fewer places than that.
+    claim or a sentence names far fewer places than that.  Each name's candidates sit
+    in a grid of :data:`_CELL_DEG` cells, so a candidate is measured only against the
+    other name's candidates in the cells around it, not against all its homonyms.
     """
     names = list(cands)
     if len(names) < 2:
         return
-    usable = {m: [o for o in cs if o.eligible and o.place.ok] for m, cs in cands.items()}
+    grids = {m: _grid(o for o in cs if o.eligible and o.place.ok) for m, cs in cands.items()}
     for i, n in enumerate(names):
         others = names[max(0, i - COHESION_WINDOW) : i] + names[i + 1 : i + 1 + COHESION_WINDOW]
         for c in cands[n]:
             if not c.eligible or not c.place.ok:
                 continue
+            lat, lon = c.place.lat, c.place.lon
+            cells = _cells_around(lat, lon)
             near = 0
             for m in others:
+                grid = grids[m]
                 if any(
                     o.place.id != c.place.id
-                    and haversine_km(c.place.lat, c.place.lon, o.place.lat, o.place.lon)
-                    <= COHESION_KM
-                    for o in usable[m]
+                    and haversine_km(lat, lon, o.place.lat, o.place.lon) <= COHESION_KM
+                    for cell in cells
+                    for o in grid.get(cell, ())
                 ):
                     near += 1
             if near:
                 c.total += 10.0 * near / len(others)
                 c.notes.append(f"{near} co-mentioned place(s) within {COHESION_KM:.0f} km")
                 c.supported = True
+
+
+#: Grid cell of the co-mention search, in degrees (0.5 degree of latitude is 55 km).
+_CELL_DEG = 0.5
+
+
+def _grid(cands: Iterable[_Cand]) -> dict[tuple[int, int], list[_Cand]]:
+    grid: dict[tuple[int, int], list[_Cand]] = {}
+    for o in cands:
+        cell = (math.floor(o.place.lat / _CELL_DEG), math.floor(o.place.lon / _CELL_DEG))
+        grid.setdefault(cell, []).append(o)
+    return grid
+
+
+def _cells_around(lat: float, lon: float) -> list[tuple[int, int]]:
+    """Return the grid cells that hold every point within :data:`COHESION_KM` of a point."""
+    dlat = COHESION_KM / 111.0
+    cos_lat = max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01)
+    dlon = min(COHESION_KM / (111.32 * cos_lat), 180.0)
+    rows = range(math.floor((lat - dlat) / _CELL_DEG), math.floor((lat + dlat) / _CELL_DEG) + 1)
+    cols = range(math.floor((lon - dlon) / _CELL_DEG), math.floor((lon + dlon) / _CELL_DEG) + 1)
+    return [(r, q) for r in rows for q in cols]
 
 
 def _apply_prior(c: _Cand, query_is_area: bool = False) -> None:

@@ -34,6 +34,7 @@ import translitua
 
 __all__ = [
     "AREA_WORDS",
+    "INVISIBLE",
     "fold",
     "has_cyrillic",
     "is_river",
@@ -55,6 +56,9 @@ _RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 _SILENT = re.compile(
     r"[\u0027\u0060\u00b4\u02b9-\u02bf\u2018\u2019\u201b\u2032\u2033ьъЬЪ\u00b7\u201d\u201c\"]"
 )
+#: Invisible format characters of copied web text (soft hyphen, zero-width space and
+#: joiners, word joiner, byte-order mark, directional marks): removed before comparison.
+INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -158,7 +162,7 @@ def fold(text: str) -> str:
     >>> fold("")
     ''
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", INVISIBLE.sub("", text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = _SILENT.sub("", stripped).lower()
     stripped = stripped.replace("_", " ")

@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +47,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from geokursk.atomic import remove_stale_temps, write_text_atomic
 from geokursk.build import GazetteerWriter, PlaceRecord, area_stems
+from geokursk.errors import GazetteerNotFoundError
 from geokursk.gazetteer import SOFT_FLAGS, cache_dir, haversine_km
 from geokursk.layers import Layer, NameLink, iter_layer
 from geokursk.normalize import fold, has_cyrillic, latin_forms, romanize, skeleton, stem
@@ -141,25 +144,101 @@ def ensure_stack(layers: Sequence[Layer], *, progress: bool = False) -> Path:
         Print a line on stderr while building.
     """
     target = stack_path(layers)
-    if target.is_file():
+    problem = _damage(target) if target.is_file() else "missing"
+    if problem is None:
         with contextlib.suppress(OSError):
-            os.utime(target)  # most recently used stacks survive the clean-up below
+            os.utime(_check_path(target))  # recently used stacks survive the clean-up below
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GazetteerNotFoundError(
+            target.parent,
+            f"cannot create the gazetteer cache folder ({exc.strerror or exc}); set "
+            "$GEOKURSK_CACHE to a writable folder",
+        ) from None
+    import sys
+
     lock_path = target.with_suffix(".lock")
     with _locked(lock_path):
-        if not target.is_file():
+        problem = _damage(target) if target.is_file() else "missing"
+        if problem is not None:
+            if problem != "missing":
+                print(
+                    f"geokursk: the gazetteer cache {target} is damaged ({problem}); rebuilding it",
+                    file=sys.stderr,
+                )
+                _remove_stack(target)
             if progress:
-                import sys
-
                 print(
                     f"geokursk: building the gazetteer cache {target.name} from "
                     f"{len(layers)} layer(s) (once per version)...",
                     file=sys.stderr,
                 )
-            build_stack(layers, target)
+            try:
+                build_stack(layers, target)
+                _record_check(target)
+            except (OSError, sqlite3.OperationalError) as exc:  # disk full, I/O error
+                _remove_stack(target)
+                raise GazetteerNotFoundError(
+                    target,
+                    f"cannot write the gazetteer cache ({getattr(exc, 'strerror', None) or exc}); "
+                    "free disk "
+                    "space or set $GEOKURSK_CACHE to a writable folder with ~200 MB free",
+                ) from None
             _prune(target.parent, keep=target)
     return target
+
+
+def _check_path(target: Path) -> Path:
+    return target.with_name(target.name + ".check")
+
+
+def _record_check(target: Path) -> None:
+    """Write the size, modification time and SHA-256 of a finished cache beside it."""
+    st = target.stat()
+    record = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(target)}
+    write_text_atomic(json.dumps(record, sort_keys=True) + "\n", _check_path(target))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _damage(target: Path) -> str | None:
+    """Say what is wrong with a cache file, or None when it is whole.
+
+    The size is compared on every start (free); the SHA-256 only when the file's
+    modification time differs from the one recorded when it was built (something
+    wrote to it), so a whole cache costs one ``stat`` per start.
+    """
+    try:
+        record = json.loads(_check_path(target).read_text(encoding="utf-8"))
+        size, mtime_ns, digest = int(record["size"]), int(record["mtime_ns"]), record["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "no record of its checksum"
+    try:
+        st = target.stat()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if st.st_size != size:
+        return f"{st.st_size} bytes instead of {size}"
+    if st.st_mtime_ns != mtime_ns:
+        if _sha256(target) != digest:
+            return "its checksum differs from the one recorded when it was built"
+        with contextlib.suppress(OSError):
+            _record_check(target)
+    return None
+
+
+def _remove_stack(target: Path) -> None:
+    for p in (target, _check_path(target)):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 #: Stacked caches kept in the cache folder (most recently used first); each is ~170 MB.
@@ -168,14 +247,20 @@ KEEP_STACKS = 4
 
 def _prune(folder: Path, *, keep: Path) -> None:
     """Remove all but the :data:`KEEP_STACKS` most recently used stack caches."""
+    remove_stale_temps(folder)
+
+    def last_used(p: Path) -> float:
+        for q in (_check_path(p), p):
+            with contextlib.suppress(OSError):
+                return q.stat().st_mtime
+        return 0.0
+
     stacks = sorted(
-        (p for p in folder.glob("stack-*.sqlite") if p != keep),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
+        (p for p in folder.glob("stack-*.sqlite") if p != keep), key=last_used, reverse=True
     )
     for old in stacks[KEEP_STACKS - 1 :]:
+        _remove_stack(old)
         with contextlib.suppress(OSError):
-            old.unlink()
             old.with_suffix(".lock").unlink(missing_ok=True)
 
 

@@ -11,11 +11,12 @@ claims' status is set (``corroborated``, ``disputed``, ``no_comment``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from geokursk.errors import ArticleError
 from geokursk.extract.claimants import (
@@ -40,10 +41,10 @@ from geokursk.extract.dates import (
 )
 from geokursk.extract.figures import FigureCandidate, _figure_label, _find_figures, _kind
 from geokursk.extract.places import PlaceMention, _area_ok, _authority_regions, _find_places
-from geokursk.extract.text import _split_sentences
+from geokursk.extract.text import _split_sentences, without_invisible
 from geokursk.extract.vocab import document_voices, phrase_table
 from geokursk.geocode import Geocoder, default_geocoder
-from geokursk.normalize import fold, has_cyrillic, name_key
+from geokursk.normalize import INVISIBLE, fold, has_cyrillic, name_key
 
 __all__ = ["ClaimCandidate", "Extraction", "extract_article"]
 
@@ -229,6 +230,48 @@ def extract_article(
     if not text.strip():
         raise ArticleError("the article is empty; give text with at least one sentence")
     gc = geocoder if geocoder is not None else default_geocoder()
+    original = text
+    text, positions = without_invisible(text)
+    if positions is not None:
+        found = _extract(text, gc, published, outlet)
+        return cast(Extraction, _to_original(found, original, positions))
+    return _extract(text, gc, published, outlet)
+
+
+def _to_original(obj: Any, original: str, positions: Sequence[int]) -> Any:
+    """Map the ``start``/``end`` offsets of every span back to the text as given.
+
+    The spans were found in the text without invisible characters; their text fields
+    (``mention``, ``text``) become the original slice, invisible characters included.
+    """
+    if isinstance(obj, tuple):
+        return tuple(_to_original(x, original, positions) for x in obj)
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return obj
+    changes: dict[str, Any] = {}
+    names = {f.name for f in dataclasses.fields(obj)}
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+            changes[name] = _to_original(value, original, positions)
+    if {"start", "end"} <= names:
+        start, end = obj.start, obj.end  # type: ignore[attr-defined]
+        new_start = positions[start]
+        new_end = positions[end - 1] + 1 if end > start else new_start
+        changes |= {"start": new_start, "end": new_end}
+        given = original[new_start:new_end]
+        for text_field in ("mention", "text"):
+            if text_field in names and getattr(obj, text_field) == INVISIBLE.sub("", given):
+                changes[text_field] = given
+    return dataclasses.replace(obj, **changes)
+
+
+def _extract(
+    text: str,
+    gc: Geocoder,
+    published: dt.date | None,
+    outlet: str | None,
+) -> Extraction:
     sentences = _split_sentences(text)
     dateline = _find_dateline(text)
     ref, basis, notes = _reference_date(published, dateline)

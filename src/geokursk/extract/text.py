@@ -17,17 +17,24 @@ from pathlib import Path
 
 from geokursk.errors import ArticleError
 from geokursk.extract.vocab import word_set
+from geokursk.normalize import INVISIBLE
 
-__all__ = ["read_article"]
+__all__ = ["read_article", "without_invisible"]
 
 
-def read_article(path: str | Path) -> str:
+#: Articles larger than this are refused by :func:`read_article` (and by ``batch``).
+DEFAULT_MAX_BYTES = 1 << 20
+
+
+def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read an article file as UTF-8 text.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The article file.
+    max_bytes : int, default :data:`DEFAULT_MAX_BYTES` (1 MiB)
+        A larger file is refused before it is read (``/dev/zero`` too).
 
     Returns
     -------
@@ -48,13 +55,19 @@ def read_article(path: str | Path) -> str:
     """
     p = Path(path)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise ArticleError(f"article file not found: {str(path)!r}") from None
     except OSError as exc:
         raise ArticleError(
             f"cannot read article {str(path)!r}: {exc.strerror or exc}; give a text file"
         ) from None
+    if len(data) > max_bytes:
+        raise ArticleError(
+            f"{str(path)!r} is over the size limit of {max_bytes} bytes; raise it with "
+            "--max-bytes (Python: max_bytes=) or split the article"
+        )
     if b"\x00" in data:
         raise ArticleError(f"{str(path)!r} looks binary (NUL bytes); give a UTF-8 text file")
     try:
@@ -144,3 +157,35 @@ def text_language(text: str) -> str:
     if len(_CYRILLIC.findall(text)) < len(_LATIN.findall(text)):
         return "en"
     return "uk" if len(_UK_ONLY.findall(text)) > len(_RU_ONLY.findall(text)) else "ru"
+
+
+def without_invisible(text: str) -> tuple[str, list[int] | None]:
+    """Remove invisible format characters, keeping the way back to the original offsets.
+
+    A soft hyphen or zero-width space inside a name (``Su\u00addzha``, common in
+    text copied from the web) would cut the name in two.
+
+    Parameters
+    ----------
+    text : str
+        The article as given.
+
+    Returns
+    -------
+    clean : str
+        ``text`` without the characters of :data:`geokursk.normalize.INVISIBLE`.
+    positions : list of int or None
+        For each character of ``clean`` (and one past its end), its offset in
+        ``text``; ``None`` when nothing was removed.
+
+    Examples
+    --------
+    >>> without_invisible("Su\u00addzha")
+    ('Sudzha', [0, 1, 3, 4, 5, 6, 7])
+    """
+    if not INVISIBLE.search(text):
+        return text, None
+    positions = [i for i, ch in enumerate(text) if not INVISIBLE.match(ch)]
+    clean = "".join(text[i] for i in positions)
+    positions.append(len(text))
+    return clean, positions
