@@ -434,3 +434,15 @@ def test_wrong_argument_types_name_the_argument(call: Any, argument: str) -> Non
     with pytest.raises(TypeError, match=rf"{argument} must be") as err:
         call()
     assert isinstance(err.value, ArgumentTypeError)
+
+
+def test_a_deeply_nested_jsonl_line_is_one_error_row(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    good = json.dumps(
+        {"id": "a1", "text": "Shelling was reported near Sudzha in the Kursk region."}
+    )
+    src.write_text(good + "\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    summary = batch_extract([src], tmp_path / "out", scheduler="sync", progress=False)
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert (summary.extracted, summary.errors) == (1, 1)
+    assert "nested too deeply" in errors["message"].iloc[0]

@@ -481,6 +481,14 @@ def _parse_record(line: bytes, source: str) -> dict[str, Any] | _ErrorRow:
             f"{source}: not valid JSON ({exc.msg}, column {exc.colno}); "
             'give one object per line: {"id": ..., "text": ...}',
         )
+    except RecursionError:
+        return _ErrorRow(
+            None,
+            source,
+            "invalid_json",
+            f"{source}: arrays or objects nested too deeply; "
+            'give one object per line: {"id": ..., "text": ...}',
+        )
     if not isinstance(record, dict):
         return _ErrorRow(
             None,

@@ -271,10 +271,17 @@ def read_layer(path: str | Path, *, user: bool = False) -> Layer:
         with lzma.open(p, "rt", encoding="utf-8") as fh:
             first = fh.readline()
         header = json.loads(first)
-    except (lzma.LZMAError, EOFError, UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
+    except (
+        lzma.LZMAError,
+        EOFError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        OSError,
+        RecursionError,
+    ) as exc:
         raise GazetteerFormatError(
             p, 1, f"not a geokursk layer file ({exc}); make one with `geokursk layers add FILE`"
-        ) from exc
+        ) from None
     if not isinstance(header, dict) or header.get("format") != LAYER_FORMAT:
         raise GazetteerFormatError(p, 1, f"header format is not {LAYER_FORMAT!r}")
     if header.get("version") != LAYER_VERSION:
@@ -315,8 +322,8 @@ def iter_layer(layer: Layer) -> Iterator[PlaceRecord | NameLink]:
         for lineno, line in enumerate(fh, start=2):
             try:
                 d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GazetteerFormatError(layer.path, lineno, f"invalid JSON ({exc})") from exc
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise GazetteerFormatError(layer.path, lineno, f"invalid JSON ({exc})") from None
             if "link" in d:
                 link = d["link"]
                 yield NameLink(
