@@ -36,7 +36,7 @@ _REQUIRED_PLACES = ("claim_id", "place", "geocode_status", "geometry")
 _AUTO_CLUSTER_MARKERS = 1000
 _CLUSTER_AREA_ZOOM = 10  # with clustering, multi-place areas are drawn from this zoom on
 _AUTO_COMPRESS_FEATURES = 15_000
-_FIRST_VIEW_MAX_ZOOM = 11
+_FIRST_VIEW_MAX_ZOOM = 10
 _NEAR_DEG = 3.0  # places this far from the middle of the claims are reached by zooming out
 _DEFAULT_CENTER = (51.3, 35.2)  # between Kursk and Sumy; [lat, lon]
 # The window of the default background (lon/lat): the front and its hinterland.
@@ -74,7 +74,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 @functools.lru_cache(maxsize=1)
 def default_reference() -> ReferenceData:
-    """The shipped background: oblasts, raions, rivers, the border, the gazetteer's towns.
+    """Return the shipped background: oblasts, raions, rivers, the border, the gazetteer's towns.
 
     Settlements and district points come from the default geocoder's gazetteer
     (flagged rows left out), within 30-42° E, 48-54.5° N.
@@ -124,7 +124,7 @@ def _countries() -> dict[str, BaseGeometry]:
 
 
 def _place_area(place_id: str) -> BaseGeometry | None:
-    """The outline of a country-level place (``country:RU``), if we ship one."""
+    """Return the outline of a country-level place (``country:RU``), if we ship one."""
     if not place_id.startswith("country:"):
         return None
     return _countries().get(place_id)
@@ -145,7 +145,7 @@ def _default_tiles(carto_api_key: str | None) -> list[xyzservices.TileProvider]:
 
 
 def _first_view(view: list[BaseGeometry]) -> list[BaseGeometry]:
-    """The claims' own places, without the far-away ones (Pyongyang, Kathmandu)."""
+    """Return the claims' own places, without the far-away ones (Pyongyang, Kathmandu)."""
     if not view:
         return view
     points = shapely.centroid(view)
@@ -295,13 +295,14 @@ def claims_map(
     center = _DEFAULT_CENTER
     if bounds is not None:
         center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-    m = folium.Map(location=list(center), zoom_start=8, tiles=None, control_scale=True)
+    m = folium.Map(location=list(center), zoom_start=8, tiles=None, control_scale=True, max_zoom=18)
     # Only Leaflet is needed: folium's Bootstrap, jQuery and awesome-markers
     # assets are left out (they cannot be inlined offline).
     m.default_js = [pair for pair in m.default_js if pair[0] == "leaflet"]
     m.default_css = [pair for pair in m.default_css if pair[0] == "leaflet_css"]
     heading = title or "Claims map"
-    m.get_root().title = escape(f"{heading} — {provenance.title_suffix()}")
+    page_title = escape(f"{heading} — {provenance.title_suffix()}")
+    m.get_root().title = page_title  # type: ignore[attr-defined]
     elements.ProvenanceData(provenance.to_dict()).add_to(m)
 
     # The offline background is the default base layer; tiles are an option.
@@ -330,10 +331,16 @@ def claims_map(
 
     elements.RuntimeCall(
         "addTitle",
-        {"html": popups.render("title.html", title=heading, provenance=provenance, credits=_credits(ref_specs))},
+        {
+            "html": popups.render(
+                "title.html", title=heading, provenance=provenance, credits=_credits(ref_specs)
+            )
+        },
         name="Title",
     ).add_to(m)
-    plugins.Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen").add_to(m)
+    plugins.Fullscreen(
+        position="topleft", title="Full screen", title_cancel="Exit full screen"
+    ).add_to(m)
     plugins.MeasureControl(
         position="topleft",
         primary_length_unit="kilometers",
@@ -371,5 +378,3 @@ def _credits(specs: list[tuple[str, dict[str, Any]]]) -> str:
 
 def _all_geoms(claims: Sequence[dict[str, Any]]) -> list[BaseGeometry]:
     return [g for g in (features.geometry(c.get("geometry")) for c in claims) if g is not None]
-
-

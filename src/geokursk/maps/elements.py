@@ -42,7 +42,7 @@ MARKERCLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluste
 
 @functools.lru_cache(maxsize=8)
 def static_text(name: str) -> str:
-    """The text of a file of ``geokursk/maps/static`` (the runtime's JS and CSS)."""
+    """Return the text of a file of ``geokursk/maps/static`` (the runtime's JS and CSS)."""
     return (resources.files("geokursk.maps") / "static" / name).read_text(encoding="utf-8")
 
 
@@ -54,8 +54,15 @@ class RawText(Element):
         self._name = "RawText"
         self.text = text
 
-    def render(self, **kwargs: Any) -> str:
+    def render(self, **kwargs: Any) -> str:  # noqa: D102
         return str(self.text)
+
+
+def _parent_name(element: Element) -> str:
+    parent = element._parent
+    if parent is None:
+        raise ValueError(f"add the {type(element).__name__} to a folium.Map before rendering it")
+    return str(parent.get_name())
 
 
 def _figure(element: Element) -> Figure:
@@ -76,9 +83,9 @@ class RuntimeCall(MacroElement):
         self.function = function
         self.spec_js = to_js(spec)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:  # noqa: D102
         figure = _figure(self)
-        code = f"geokursk.{self.function}({self._parent.get_name()}, {self.spec_js});"
+        code = f"geokursk.{self.function}({_parent_name(self)}, {self.spec_js});"
         figure.script.add_child(RawText(code), name=self.get_name())
         super().render(**kwargs)
 
@@ -93,14 +100,13 @@ class Runtime(MacroElement):
         self._name = "GeokurskRuntime"
         self.spec_js = to_js(spec)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:  # noqa: D102
         figure = _figure(self)
         figure.header.add_child(
             RawText(f"<style>{static_text('geokursk.css')}</style>"), name=self.get_name()
         )
         code = (
-            f"{static_text('geokursk.js')}\n"
-            f"geokursk.setup({self._parent.get_name()}, {self.spec_js});"
+            f"{static_text('geokursk.js')}\ngeokursk.setup({_parent_name(self)}, {self.spec_js});"
         )
         figure.script.add_child(RawText(code), name=self.get_name())
         super().render(**kwargs)
@@ -116,7 +122,7 @@ class ProvenanceData(MacroElement):
         self._name = "ProvenanceData"
         self.spec_js = to_js(provenance)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:  # noqa: D102
         figure = _figure(self)
         tag = f'<script type="application/json" id="gk-provenance">{self.spec_js}</script>'
         figure.header.add_child(RawText(tag), name=self.get_name())
@@ -163,11 +169,11 @@ class ClaimsLayer(Layer):
         ).decode("ascii")
         return to_js({"side": self.spec["side"], "claimant": self.spec["claimant"], "z": packed})
 
-    def render(self, **kwargs: Any) -> Any:
+    def render(self, **kwargs: Any) -> Any:  # noqa: D102
         figure = _figure(self)
         code = (
             f"var {self.get_name()} = geokursk.claimsLayer("
-            f"{self._parent.get_name()}, {self._payload()});"
+            f"{_parent_name(self)}, {self._payload()});"
         )
         figure.script.add_child(RawText(code), name=self.get_name())
         return super().render(**kwargs)
@@ -183,11 +189,11 @@ class ReferenceLayer(Layer):
         self._name = "ReferenceLayer"
         self.spec = spec
 
-    def render(self, **kwargs: Any) -> Any:
+    def render(self, **kwargs: Any) -> Any:  # noqa: D102
         figure = _figure(self)
         code = (
             f"var {self.get_name()} = geokursk.referenceLayer("
-            f"{self._parent.get_name()}, {to_js(self.spec)});"
+            f"{_parent_name(self)}, {to_js(self.spec)});"
         )
         figure.script.add_child(RawText(code), name=self.get_name())
         return super().render(**kwargs)

@@ -78,7 +78,7 @@ def line_latlngs(geom: BaseGeometry, *, simplify: float = SIMPLIFY_DEG / 4) -> l
 
 
 def geometry(value: object) -> BaseGeometry | None:
-    """A non-empty shapely geometry, or None."""
+    """Return a non-empty shapely geometry, or None."""
     if isinstance(value, BaseGeometry) and not value.is_empty:
         return value
     return None
@@ -244,6 +244,7 @@ def build_layers(
         unresolved: list[int] = []
 
         def area_feature(area: BaseGeometry, i: int, names: str, extent: str) -> None:
+            # Called within this iteration only: the loop variables are current.
             simplify = _COUNTRY_SIMPLIFY_DEG if extent == "country" else None
             latlngs = polygon_latlngs(area, simplify=simplify)
             if latlngs is None:
@@ -256,15 +257,15 @@ def build_layers(
             feature = {
                 "k": "a",
                 "ll": latlngs,
-                "s": status,
-                "c": cid,
+                "s": status,  # noqa: B023
+                "c": cid,  # noqa: B023
                 "i": i,
                 "x": "gk-region" if extent in AREA_PRECISIONS else "gk-area",
                 **({} if fill else {"o": 1}),
-                "t": popups.area_tooltip(extent, names, claim),
-                "d": day,
+                "t": popups.area_tooltip(extent, names, claim),  # noqa: B023
+                "d": day,  # noqa: B023
             }
-            features.insert(0, feature)  # under the markers of the same claim
+            features.insert(0, feature)  # under the markers of the same claim  # noqa: B023
             if extent not in AREA_PRECISIONS:
                 view.append(area)
 
@@ -363,9 +364,7 @@ def build_layers(
         if features:
             layer["features"].extend(features)
         else:
-            unlocated.append(
-                {"c": cid, "d": day, "s": status, "l": popups.unlocated_html(claim)}
-            )
+            unlocated.append({"c": cid, "d": day, "s": status, "l": popups.unlocated_html(claim)})
     if view_xy:
         view.extend(shapely.points(view_xy).tolist())
     return layers, unlocated, view

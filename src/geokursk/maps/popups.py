@@ -101,7 +101,7 @@ def render(template: str, **values: Any) -> str:
 
 
 def status_key(status: object) -> str:
-    """The status itself if it has a style, else ``"other"``."""
+    """Return the status itself if it has a style, else ``"other"``."""
     value = text(status)
     return value if value in STATUS_STYLE and value != "other" else "other"
 
@@ -131,13 +131,13 @@ def _short(value: str, limit: int = _SHORT_LABEL) -> str:
 
 
 def short_label(claim: Mapping[str, Any]) -> str:
-    """What a claim says, in a few words: its first figure, or its paraphrase."""
+    """Return what a claim says, in a few words: its first figure, or its paraphrase."""
     figures = _figures(claim)
     return _short(figures[0] if figures else text(claim.get("paraphrase")))
 
 
 def cyrillic(place: Mapping[str, Any]) -> str:
-    """The place's Cyrillic name, if any."""
+    """Return the place's Cyrillic name, if any."""
     for column in ("name_ru", "name_uk", "name"):
         value = text(place.get(column))
         if value and _CYRILLIC.search(value):
@@ -146,7 +146,7 @@ def cyrillic(place: Mapping[str, Any]) -> str:
 
 
 def latin(place: Mapping[str, Any]) -> str:
-    """The place's Latin name (the name as written when there is none)."""
+    """Return the place's Latin name (the name as written when there is none)."""
     return text(place.get("name_latin")) or text(place.get("name")) or text(place.get("place"))
 
 
@@ -203,10 +203,10 @@ def _why_not(alt: Mapping[str, Any], place: Mapping[str, Any]) -> str:
 
 def _alternatives(place: Mapping[str, Any]) -> list[dict[str, Any]]:
     lat, lon = number(place.get("lat")), number(place.get("lon"))
-    out = []
+    out: list[dict[str, Any]] = []
     for alt in json_list(place.get("alternatives")):
         if not isinstance(alt, dict):
-            out.append({"name": text(alt), "why": "not given", "score": None})
+            out.append({"name": text(alt), "why": "not given"})
             continue
         alat, alon = number(alt.get("lat")), number(alt.get("lon"))
         km = ""
@@ -216,7 +216,9 @@ def _alternatives(place: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "name": text(alt.get("name_latin")) or text(alt.get("name")),
                 "where": text(alt.get("admin1")),
-                "coords": f"{alat:.4f}, {alon:.4f}" if alat is not None and alon is not None else "",
+                "coords": f"{alat:.4f}, {alon:.4f}"
+                if alat is not None and alon is not None
+                else "",
                 "km": km,
                 "score": number(alt.get("score")),
                 "why": _why_not(alt, place),
@@ -276,7 +278,7 @@ def claim_html(
     places: Sequence[Mapping[str, Any]],
     claims: Mapping[str, Mapping[str, Any]],
 ) -> str:
-    """The claim part of a popup: who, source, dates, what, figures, links, places."""
+    """Return the claim part of a popup: who, source, dates, what, figures, links, places."""
     source = " · ".join(x for x in (text(claim.get("outlet")), text(claim.get("channel"))) if x)
     start = partial_date(claim.get("event_start"), claim.get("event_start_precision"))
     end = partial_date(claim.get("event_end"), claim.get("event_end_precision"))
@@ -321,7 +323,7 @@ def claim_html(
 
 
 def claim_date(claim: Mapping[str, Any]) -> str:
-    """The claim's date as precisely as it is known ("16 Dec 2024", "Dec 2024")."""
+    """Return the claim's date as precisely as it is known ("16 Dec 2024", "Dec 2024")."""
     return partial_date(claim.get("claim_date"), claim.get("claim_date_precision"))
 
 
@@ -369,7 +371,7 @@ def area_tooltip(extent: str, names: str, claim: Mapping[str, Any]) -> str:
 
 
 def unlocated_html(claim: Mapping[str, Any]) -> str:
-    """The line of a claim in the panel of claims without any place."""
+    """Return the line of a claim in the panel of claims without any place."""
     return render(
         "unlocated.html",
         claimant=text(claim.get("claimant")) or "unknown claimant",

@@ -75,7 +75,7 @@ class ReferenceData:
 
 
 def load_rivers() -> gpd.GeoDataFrame:
-    """The shipped rivers (``data/rivers/rivers.geojson``, GSHHG WDBII, LGPL-3.0-or-later)."""
+    """Return the shipped rivers (``data/rivers/rivers.geojson``: GSHHG WDBII, LGPL-3.0+)."""
     path = resources.files("geokursk") / "data" / "rivers" / "rivers.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
     return gpd.GeoDataFrame.from_features(doc["features"], crs="EPSG:4326")

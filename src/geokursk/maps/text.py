@@ -149,7 +149,7 @@ def json_list(value: object) -> list[Any]:
 
 
 def number(value: object) -> float | None:
-    """A finite float, or None."""
+    """Return a finite float, or None."""
     if missing(value):
         return None
     try:

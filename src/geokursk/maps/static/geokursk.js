@@ -76,6 +76,11 @@
       if (a && gk.list) { ev.preventDefault(); gk.openList(gk.list.items, gk.list.latlng); }
     }, true);
     map.on("zoomend moveend resize", function () { gk.drawLabels(); });
+    // A tap on the map while the layer list is open only folds the list.
+    map.getContainer().addEventListener("pointerdown", function (ev) {
+      gk.suppress = !!document.querySelector(".leaflet-control-layers-expanded") &&
+        !(ev.target.closest && ev.target.closest(".leaflet-control"));
+    }, true);
     map.on("popupopen", function () { gk.stepAside(); });
     map.on("popupclose", function () { setTimeout(function () { gk.stepAside(); }, 0); });
     map.on("resize", function () { gk.stepAside(); });
@@ -89,34 +94,37 @@
     return it.layer.getLatLng ? it.layer.getLatLng() : it.layer.getCenter();
   }
 
-  // Every shown feature under a click: markers first (all claims at that
-  // spot), else the outlines containing the point.
-  function hitsAt(containerPoint) {
-    var markers = [], areas = [], seen = {};
+  // The claims under a click: the markers drawn at the clicked marker's spot
+  // (concentric rings), or, on an outline, every outline and marker there.
+  function hitsAt(clicked, containerPoint) {
+    var out = [], seen = {};
     var layerPoint = gk.map.containerPointToLayerPoint(containerPoint);
+    var at = clicked.f.k === "a" ? containerPoint : gk.containerPoint(clicked);
+    function add(it) {
+      if (seen[it.claim]) { return; }
+      seen[it.claim] = true;
+      out.push(it);
+    }
+    add(clicked);
     gk.items.forEach(function (it) {
-      if (!it.shown || !gk.map.hasLayer(it.layer)) { return; }
-      var key = it.claim + "/" + it.f.i;
+      if (it === clicked || !it.shown || !gk.map.hasLayer(it.layer)) { return; }
       if (it.f.k === "a") {
-        if (it.layer._containsPoint && it.layer._containsPoint(layerPoint) && !seen[key]) {
-          seen[key] = true; areas.push(it);
-        }
+        if (clicked.f.k === "a" && it.layer._containsPoint &&
+            it.layer._containsPoint(layerPoint)) { add(it); }
         return;
       }
-      var p = gk.containerPoint(it);
-      var r = (it.layer.options.radius || 7) + gk.tolerance + 1;
-      if (p.distanceTo(containerPoint) <= r && !seen[key]) { seen[key] = true; markers.push(it); }
+      var d = gk.containerPoint(it).distanceTo(at);
+      if (clicked.f.k === "a" ? d <= (it.layer.options.radius || 7) + 2 : d <= 3) { add(it); }
     });
-    return markers.length ? markers : areas;
+    return out;
   }
 
   function onClick(ev) {
     var it = itemOf(ev);
-    if (!it) { return; }
-    var hits = hitsAt(ev.containerPoint);
-    if (hits.indexOf(it) < 0) { hits.unshift(it); }
+    if (!it || gk.suppress) { gk.suppress = false; return; }
+    var hits = hitsAt(it, ev.containerPoint);
     if (hits.length > 1) {
-      gk.openList(hits, it.f.k === "a" ? ev.latlng : anchorOf(hits[0]));
+      gk.openList(hits, it.f.k === "a" ? ev.latlng : anchorOf(it));
     } else {
       gk.list = null;
       gk.openItem(it, it.f.k === "a" ? ev.latlng : null);
@@ -416,26 +424,27 @@
 
   // --- the first view -----------------------------------------------------------
 
-  // Room the panels take on each side, so that the claims open between them.
+  // Room the panels take: either at the sides (left and right columns) or as
+  // bands (top and bottom stacks), whichever leaves the larger free area.
   function panelPadding() {
     var box = gk.map.getContainer().getBoundingClientRect();
-    var left = 0, right = 0, top = 0, bottom = 0;
+    var left = 0, right = 0, title = 0, top = 0, bottom = 0;
     gk.map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
       var r = c.getBoundingClientRect();
       if (!r.width || !r.height || getComputedStyle(c).visibility === "hidden") { return; }
-      if (c.closest(".gk-top-center")) { top = Math.max(top, r.bottom - box.top); return; }
-      var inTop = !!c.closest(".leaflet-top");
-      if (c.closest(".leaflet-left")) {
-        if (inTop) { left = Math.max(left, r.right - box.left); }
-        else { bottom = Math.max(bottom, box.bottom - r.top); }
-      } else {
-        if (inTop) { right = Math.max(right, box.right - r.left); }
-        else { right = Math.max(right, box.right - r.left); }
-      }
+      if (c.closest(".gk-top-center")) { title = Math.max(title, r.bottom - box.top); return; }
+      if (c.closest(".leaflet-top")) { top = Math.max(top, r.bottom - box.top); }
+      else { bottom = Math.max(bottom, box.bottom - r.top); }
+      if (c.closest(".leaflet-left")) { left = Math.max(left, r.right - box.left); }
+      else { right = Math.max(right, box.right - r.left); }
     });
-    var cap = box.width * 0.45;
-    return {tl: [Math.min(left, cap) + 16, top + 16],
-            br: [Math.min(right, cap) + 16, Math.min(bottom, box.height * 0.3) + 16]};
+    var m = 16;
+    var sides = {tl: [left + m, title + m], br: [right + m, m]};
+    var bands = {tl: [m + 40, top + m], br: [m + 10, bottom + m]};
+    function area(p) {
+      return Math.max(0, box.width - p.tl[0] - p.br[0]) * Math.max(0, box.height - p.tl[1] - p.br[1]);
+    }
+    return area(sides) >= area(bands) ? sides : bands;
   }
 
   gk.fitView = function () {
@@ -539,14 +548,19 @@
       var r = (it.layer.options.radius || 7) + 3 + (it.f.k === "u" ? 11 : 0);
       put(it.layer.getLatLng(), it.f.l, "claim", true, r);
     });
+    var rank = {city: 1, town: 2, oblast: 3, river: 4, raion: 5, village: 6};
+    var todo = [];
     gk.reference.forEach(function (ref) {
       if (!map.hasLayer(ref.group)) { return; }
       ref.spec.labels.forEach(function (lab) {
-        if (zoom < lab[4] || zoom > lab[5]) { return; }
-        var dx = lab[3] === "city" || lab[3] === "town" || lab[3] === "village" ?
-          (DOT[lab[3]] || 2) + 3 : 0;
-        put([lab[0], lab[1]], lab[2], lab[3], lab[3] === "city", dx);
+        if (zoom >= lab[4] && zoom <= lab[5]) { todo.push(lab); }
       });
+    });
+    todo.sort(function (a, b) { return (rank[a[3]] || 9) - (rank[b[3]] || 9) || a[4] - b[4]; });
+    todo.forEach(function (lab) {
+      var dx = lab[3] === "city" || lab[3] === "town" || lab[3] === "village" ?
+        (DOT[lab[3]] || 2) + 3 : 0;
+      put([lab[0], lab[1]], lab[2], lab[3], lab[3] === "city", dx);
     });
   };
 
@@ -801,9 +815,11 @@
       btn.addEventListener("click", function () { menu.hidden = !menu.hidden; gk.stepAside(); });
       gj.addEventListener("click", function () {
         save(gk.exportGeoJSON(), "claims.geojson", "application/geo+json");
+        menu.hidden = true;
       });
       csv.addEventListener("click", function () {
         save(gk.exportCSV(), "claims.csv", "text/csv");
+        menu.hidden = true;
       });
     }).addTo(map);
   };
@@ -872,6 +888,14 @@
       later();
     }).observe(container, {subtree: true, attributes: true, attributeFilter: ["class", "hidden"]});
     global.addEventListener("resize", later);
+    container.querySelectorAll(".leaflet-control-layers").forEach(function (c) {
+      ["mouseenter", "mouseleave", "click", "touchend"].forEach(function (name) {
+        c.addEventListener(name, function () {
+          setTimeout(function () { if (isOpen(c)) { active = c; } gk.stepAside(); }, 30);
+        });
+      });
+    });
+    gk.map.on("click", function () { setTimeout(later, 30); });
   }
 
   // After every layer is unpacked and every panel is there: the first view.
