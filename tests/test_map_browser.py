@@ -443,10 +443,6 @@ def test_hostile_strings_execute_nothing_and_render_as_text(
     assert claims[0]["claimant"].strip() in (page.locator(".gk-title h1").text_content() or "")
 
 
-@pytest.mark.xfail(
-    reason="clustered maps in the new runtime: not checked again after the rewrite",
-    strict=False,
-)
 def test_clustered_and_compressed_maps_draw_the_same_claims(
     tmp_path: Path, sample_frames: Any, reference_data: Any, open_map: Callable[..., Page]
 ) -> None:
@@ -566,10 +562,6 @@ def _open_each_panel(loaded: Page) -> Iterator[str]:
     page.locator(".gk-download-btn").click()
 
 
-@pytest.mark.xfail(
-    reason="expanded layer list vs minimap and download: step-aside unfinished",
-    strict=False,
-)
 def test_no_panel_covers_another_whichever_is_open(real_page: Page) -> None:
     page = real_page.page
     assert page.evaluate(_OVERLAPS_JS) == []
@@ -636,10 +628,6 @@ def _click_claim(loaded: Page, cid: str) -> str:
     return text
 
 
-@pytest.mark.xfail(
-    reason="clicks inside overlapping outlines do not list them all yet",
-    strict=False,
-)
 def test_every_claim_can_be_opened_by_clicking(real_page: Page) -> None:
     page = real_page.page
     ids = page.evaluate("Object.keys(geokursk.claims).sort()")

@@ -295,7 +295,7 @@ def claims_map(
     center = _DEFAULT_CENTER
     if bounds is not None:
         center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-    m = folium.Map(location=list(center), zoom_start=8, tiles=None, control_scale=True, max_zoom=18)
+    m = folium.Map(location=list(center), zoom_start=8, tiles=None, control_scale=True)
     # Only Leaflet is needed: folium's Bootstrap, jQuery and awesome-markers
     # assets are left out (they cannot be inlined offline).
     m.default_js = [pair for pair in m.default_js if pair[0] == "leaflet"]

@@ -20,6 +20,12 @@
 
   gk.setup = function (map, spec) {
     gk.map = map;
+    // No tile layer sets the zoom range (markercluster needs one).
+    if (map.options.maxZoom === undefined) { map.setMaxZoom(18); }
+    if (map.options.minZoom === undefined) { map.setMinZoom(2); }
+    // A popup replaced by another (a list, then one of its claims) goes at
+    // once instead of fading out over it.
+    map._fadeAnimated = false;
     gk.styles = spec.styles;
     gk.view = spec.view;
     [["gk-reference", 320], ["gk-uncertainty", 340], ["gk-labels", 460], ["gk-claims", 450]]
@@ -81,7 +87,7 @@
       gk.suppress = !!document.querySelector(".leaflet-control-layers-expanded") &&
         !(ev.target.closest && ev.target.closest(".leaflet-control"));
     }, true);
-    map.on("popupopen", function () { gk.stepAside(); });
+    map.on("popupopen", function () { setTimeout(fitPopup, 0); setTimeout(fitPopup, 150); });
     map.on("popupclose", function () { setTimeout(function () { gk.stepAside(); }, 0); });
     map.on("resize", function () { gk.stepAside(); });
   };
@@ -162,11 +168,30 @@
     return '<div class="gk-popup">' + first + c.h + others + "</div>";
   };
 
+  // Leaflet's autopan may leave a tall popup partly outside the window (a list
+  // replaced by a claim): pan once more so that all of it shows.
+  function fitPopup() {
+    var pop = document.querySelector(".leaflet-popup");
+    if (!pop || !gk.map) { return; }
+    var r = pop.getBoundingClientRect(), box = gk.map.getContainer().getBoundingClientRect();
+    var pad = 12, dx = 0, dy = 0;
+    if (r.top < box.top + pad) { dy = r.top - box.top - pad; }
+    else if (r.bottom > box.bottom - pad) {
+      dy = Math.min(r.bottom - box.bottom + pad, r.top - box.top - pad);
+    }
+    if (r.left < box.left + pad) { dx = r.left - box.left - pad; }
+    else if (r.right > box.right - pad) {
+      dx = Math.min(r.right - box.right + pad, r.left - box.left - pad);
+    }
+    if (dx || dy) { gk.map.panBy([dx, dy], {animate: false}); }
+    gk.stepAside();
+  }
+
   function popupOptions() {
     var size = gk.map.getSize();
-    var width = Math.min(380, size.x - 50);
+    var width = Math.min(380, size.x - 80);
     return {maxWidth: width, minWidth: Math.min(240, width), maxHeight: Math.max(160,
-      Math.round(size.y * (narrow() ? 0.5 : 0.6))), autoPanPadding: [12, 12],
+      Math.round(size.y * (narrow() ? 0.5 : 0.6))), autoPan: false,
       className: "gk-popup-wrap"};
   }
 
