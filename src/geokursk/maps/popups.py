@@ -84,6 +84,7 @@ def _environment() -> Environment:
         loader=PackageLoader("geokursk.maps", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=False,
+        auto_reload=False,  # package files: no stat() per render
     )
     env.filters["nobraces"] = _no_braces
     return env
@@ -97,7 +98,12 @@ def render(template: str, **values: Any) -> str:
     >>> render("unlocated.html", claimant="<script>", date="", summary="a & b")
     '<b>&lt;script&gt;</b>: a &amp; b'
     """
-    return _environment().get_template(template).render(**values).strip()
+    return _template(template).render(**values).strip()
+
+
+@functools.lru_cache(maxsize=32)
+def _template(name: str) -> Any:
+    return _environment().get_template(name)
 
 
 def status_key(status: object) -> str:
