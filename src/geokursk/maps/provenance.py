@@ -139,12 +139,22 @@ def map_provenance(
 
 def frame_provenance(claims: pd.DataFrame, places: pd.DataFrame) -> MapProvenance:
     """Provenance of a map drawn from frames alone: a digest of their content."""
+    import shapely
+
     digest = hashlib.sha256()
     for frame in (claims, places):
-        plain = pd.DataFrame(frame).copy()
-        if "geometry" in plain:
-            plain["geometry"] = [g.wkt if g is not None else "" for g in plain["geometry"]]
-        digest.update(plain.to_csv(index=False).encode("utf-8"))
+        plain = pd.DataFrame(frame)
+        geometry = plain["geometry"] if "geometry" in plain else None
+        plain = plain.drop(columns=["geometry"], errors="ignore")
+        digest.update("\x1f".join(map(str, plain.columns)).encode("utf-8"))
+        try:  # vectorised; cells such as lists cannot be hashed this way
+            hashed = pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes()
+        except TypeError:
+            hashed = plain.to_csv(index=False).encode("utf-8")
+        digest.update(hashed)
+        if geometry is not None:
+            wkb = shapely.to_wkb(list(geometry), hex=True)
+            digest.update("\x1f".join(str(w) for w in wkb).encode("ascii"))
     return MapProvenance(
         dataset=f"claims frame ({len(claims)} claims)",
         sha256=digest.hexdigest(),
