@@ -336,3 +336,49 @@ def reference_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         crs="EPSG:4326",
     )
     return admin1, borders
+
+
+@pytest.fixture
+def reference_data(reference_frames: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> Any:
+    """A small offline background (no gazetteer needed): oblasts, border, a raion,
+    a river, towns and villages around Sudzha, a district point."""
+    from geokursk.maps import ReferenceData
+
+    admin1, borders = reference_frames
+    raions = gpd.GeoDataFrame(
+        {"id": ["osm:relation/1"], "name:en": ["Sumy Raion"]},
+        geometry=[box(34.2, 50.6, 35.3, 51.2)],
+        crs="EPSG:4326",
+    )
+    rivers = gpd.GeoDataFrame(
+        {"name": ["Seym / Сейм", ""]},
+        geometry=[
+            LineString([(36.2, 51.7), (35.5, 51.6), (34.7, 51.55), (34.3, 51.3)]),
+            LineString([(35.0, 50.9), (35.2, 51.0)]),
+        ],
+        crs="EPSG:4326",
+    )
+    settlements = pd.DataFrame(
+        [
+            ("Курск", "Kursk", "PPLA", 51.7303, 36.1928, 449_556),
+            ("Сумы", "Sumy", "PPLA", 50.9216, 34.8003, 294_456),
+            ("Суджа", "Sudzha", "PPLA2", 51.1914, 35.2706, 6_940),
+            ("Кореново", "Korenevo", "PPLA2", 51.4100, 34.9100, 6_236),
+            ("Гончаровка", "Goncharovka", "PPL", 51.2200, 35.1600, 500),
+            ("Плёхово", "Plekhovo", "PPL", 51.1930, 35.0430, 641),
+            ("Махновка", "Makhnovka", "PPL", 51.1500, 35.3500, None),
+        ],
+        columns=["name", "name_latin", "feature_code", "lat", "lon", "population"],
+    )
+    districts = pd.DataFrame(
+        [("Sudzhansky District", 51.1867, 35.3028), ("Sumy Raion point", 50.9, 34.8)],
+        columns=["name_latin", "lat", "lon"],
+    )
+    return ReferenceData(
+        admin1=admin1,
+        borders=borders,
+        raions=raions,
+        rivers=rivers,
+        settlements=settlements,
+        districts=districts,
+    )

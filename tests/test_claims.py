@@ -667,6 +667,7 @@ def test_ambiguous_place_has_no_point_but_lists_alternatives(
         "lon",
         "admin1",
         "score",
+        "reason",  # why it lost, shown in the map's popup
     }
 
 

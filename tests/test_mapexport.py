@@ -11,29 +11,29 @@ import folium
 import pytest
 from folium import plugins
 
+from geokursk import maps
 from geokursk.errors import ExportError
 from geokursk.mapexport import inline_assets, save_map, stable_ids
 from geokursk.maps import claims_map
 
 
 def _build(frames: Any, reference: Any) -> folium.Map:
-    admin1, borders = reference
-    return claims_map(*frames, admin1=admin1, borders=borders)
+    return claims_map(*frames, reference_data=reference)
 
 
 def test_same_input_gives_byte_identical_files(
-    sample_claims: Any, make_claim_frames: Any, reference_frames: Any, tmp_path: Path
+    sample_claims: Any, make_claim_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
-    a = save_map(_build(make_claim_frames(sample_claims), reference_frames), tmp_path / "a.html")
-    b = save_map(_build(make_claim_frames(sample_claims), reference_frames), tmp_path / "b.html")
+    a = save_map(_build(make_claim_frames(sample_claims), reference_data), tmp_path / "a.html")
+    b = save_map(_build(make_claim_frames(sample_claims), reference_data), tmp_path / "b.html")
     assert a.read_bytes() == b.read_bytes()
     c = save_map(
-        _build(make_claim_frames(sample_claims), reference_frames),
+        _build(make_claim_frames(sample_claims), reference_data),
         tmp_path / "c.html",
         self_contained=True,
     )
     d = save_map(
-        _build(make_claim_frames(sample_claims), reference_frames),
+        _build(make_claim_frames(sample_claims), reference_data),
         tmp_path / "d.html",
         self_contained=True,
     )
@@ -41,9 +41,9 @@ def test_same_input_gives_byte_identical_files(
 
 
 def test_no_random_element_ids_remain(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path
+    sample_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
-    page = save_map(_build(sample_frames, reference_frames), tmp_path / "m.html").read_text()
+    page = save_map(_build(sample_frames, reference_data), tmp_path / "m.html").read_text()
     assert not re.search(r"_[0-9a-f]{32}\b", page)
 
 
@@ -57,10 +57,10 @@ def test_stable_ids_number_elements_in_creation_order() -> None:
 
 
 def test_self_contained_file_has_no_external_script_or_stylesheet(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path
+    sample_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
     page = save_map(
-        _build(sample_frames, reference_frames), tmp_path / "m.html", self_contained=True
+        _build(sample_frames, reference_data), tmp_path / "m.html", self_contained=True
     ).read_text(encoding="utf-8")
     assert "<script src=" not in page
     assert '<link rel="stylesheet"' not in page
@@ -70,12 +70,38 @@ def test_self_contained_file_has_no_external_script_or_stylesheet(
     assert "bootstrap" not in page.lower()
 
 
-def test_linked_file_references_leaflet_only(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path
+def test_linked_file_references_leaflet_and_the_folium_plugins_only(
+    sample_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
-    page = save_map(_build(sample_frames, reference_frames), tmp_path / "m.html").read_text()
+    page = save_map(_build(sample_frames, reference_data), tmp_path / "m.html").read_text()
     srcs = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', page)
-    assert [Path(s).name for s in srcs] == ["leaflet.js", "leaflet.css"]
+    assert sorted(Path(s).name for s in srcs) == sorted(
+        [
+            "leaflet.js",
+            "leaflet.css",
+            "Control.FullScreen.min.js",
+            "Control.FullScreen.css",
+            "leaflet-measure.min.js",
+            "leaflet-measure.min.css",
+            "Control.MiniMap.js",
+            "Control.MiniMap.css",
+        ]
+    )
+
+
+def test_vendored_plugins_are_inlined_and_keep_their_licences(
+    sample_frames: Any, reference_data: Any, tmp_path: Path
+) -> None:
+    page = save_map(
+        _build(sample_frames, reference_data), tmp_path / "m.html", self_contained=True
+    ).read_text(encoding="utf-8")
+    assert "Control.FullScreen" in page and "Control.MiniMap" in page
+    assert "Control.Measure" in page
+    assert "data:image/svg+xml;base64," in page  # the plugins' icons, inlined
+    vendor = Path(maps.__file__).parent / "static" / "vendor"
+    for folder in vendor.iterdir():
+        if folder.is_dir():
+            assert list(folder.glob("LICENSE*")), f"{folder.name} has no licence beside it"
 
 
 def test_plain_folium_maps_can_be_made_self_contained() -> None:
@@ -89,9 +115,17 @@ def test_plain_folium_maps_can_be_made_self_contained() -> None:
 
 def test_cdn_only_plugins_are_refused_with_a_hint() -> None:
     m = folium.Map(tiles=None)
-    plugins.Fullscreen().add_to(m)
-    with pytest.raises(ExportError, match=r"no local copy of .*Control\.FullScreen.*claims_map"):
+    plugins.MousePosition().add_to(m)
+    with pytest.raises(ExportError, match=r"no local copy of .*MousePosition.*claims_map"):
         inline_assets(m.get_root().render())
+
+
+def test_folium_plugins_geokursk_vendors_can_be_inlined_in_any_map() -> None:
+    m = folium.Map(tiles=None)
+    plugins.Fullscreen().add_to(m)
+    plugins.MeasureControl().add_to(m)
+    page = inline_assets(m.get_root().render())
+    assert "<script src=" not in page and "Control.FullScreen" in page
 
 
 def test_awesome_markers_cannot_be_dropped_silently() -> None:
@@ -102,7 +136,7 @@ def test_awesome_markers_cannot_be_dropped_silently() -> None:
 
 
 def test_failed_replace_leaves_old_file_and_no_temp_file(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_frames: Any, reference_data: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "m.html"
     target.write_text("old")
@@ -112,40 +146,30 @@ def test_failed_replace_leaves_old_file_and_no_temp_file(
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(ExportError, match=r"could not write the map to .*No space left"):
-        save_map(_build(sample_frames, reference_frames), target)
+        save_map(_build(sample_frames, reference_data), target)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html"]
 
 
 def test_failed_write_leaves_no_file(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_frames: Any, reference_data: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_fdopen = os.fdopen
+    real = Path.write_bytes
 
-    class Broken:
-        def __init__(self, fh: Any) -> None:
-            self.fh = fh
+    def broken(self: Path, data: bytes) -> int:
+        real(self, data[:100])
+        raise OSError(5, "Input/output error")
 
-        def __enter__(self) -> Broken:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.fh.close()
-
-        def write(self, data: bytes) -> None:
-            self.fh.write(data[:100])
-            raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Broken(real_fdopen(fd, mode)))
-    with pytest.raises(ExportError):
-        save_map(_build(sample_frames, reference_frames), tmp_path / "m.html")
+    monkeypatch.setattr(Path, "write_bytes", broken)
+    with pytest.raises(ExportError, match="Input/output error"):
+        save_map(_build(sample_frames, reference_data), tmp_path / "m.html")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_parent_directories_are_created(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path
+    sample_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
-    out = save_map(_build(sample_frames, reference_frames), tmp_path / "a" / "b" / "m.html")
+    out = save_map(_build(sample_frames, reference_data), tmp_path / "a" / "b" / "m.html")
     assert out.is_file()
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # readable like any output file
 
@@ -155,10 +179,9 @@ def test_export_error_is_also_an_oserror() -> None:
 
 
 def test_clustered_map_inlines_markercluster_or_links_the_matching_cdn_version(
-    sample_frames: Any, reference_frames: Any, tmp_path: Path
+    sample_frames: Any, reference_data: Any, tmp_path: Path
 ) -> None:
-    admin1, borders = reference_frames
-    m = claims_map(*sample_frames, admin1=admin1, borders=borders, cluster=True)
+    m = claims_map(*sample_frames, reference_data=reference_data, cluster=True)
     linked = save_map(m, tmp_path / "linked.html").read_text(encoding="utf-8")
     assert "leaflet.markercluster/1.4.1/leaflet.markercluster.js" in linked
     page = save_map(m, tmp_path / "inline.html", self_contained=True).read_text(encoding="utf-8")

@@ -281,11 +281,9 @@ def test_claims_map_notebook_draws_its_map_with_the_network_blocked(
             page.screenshot(path=str(ARTIFACTS / "02-inline-map-offline.png"))
         finally:
             browser.close()
-    # Tiles (images) are optional and fail quietly offline; code and styles must not be fetched.
+    # The offline background is the default: nothing at all is fetched, not even a tile.
     external = [
-        url
-        for url, kind in requests
-        if not url.startswith(("file:", "data:", "blob:", "about:")) and kind != "image"
+        url for url, _ in requests if not url.startswith(("file:", "data:", "blob:", "about:"))
     ]
     assert external == [], f"the inline map requested {external}"
     assert errors == [], errors

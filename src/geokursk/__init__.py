@@ -98,6 +98,8 @@ _LAZY: dict[str, str] = {
     "find_articles": "geokursk.batch",
     "CLAIM_STATUSES": "geokursk.maps",
     "claims_map": "geokursk.maps",
+    "map_provenance": "geokursk.maps",
+    "MapProvenance": "geokursk.maps",
     "save_map": "geokursk.mapexport",
     "admin1_frame": "geokursk.boundaries",
     "border_lines_frame": "geokursk.boundaries",
@@ -167,7 +169,7 @@ if TYPE_CHECKING:  # pragma: no cover
         write_parquet,
     )
     from geokursk.mapexport import save_map
-    from geokursk.maps import CLAIM_STATUSES, claims_map
+    from geokursk.maps import CLAIM_STATUSES, MapProvenance, claims_map, map_provenance
     from geokursk.reverse_geocode import reverse
     from geokursk.tables import geocode_file
 
@@ -257,6 +259,7 @@ __all__ = [
     "Layer",
     "LayerError",
     "LocationPrecision",
+    "MapProvenance",
     "Place",
     "PlaceMention",
     "Qualifier",
@@ -301,6 +304,7 @@ __all__ = [
     "list_layers",
     "load_claims",
     "local_metric_crs",
+    "map_provenance",
     "mentions_frame",
     "parse_claims",
     "raions_frame",

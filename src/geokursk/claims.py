@@ -1244,6 +1244,7 @@ def _alternatives_json(result: _ResultLike) -> str:
                 "lon": float(place.lon),
                 "admin1": place.admin1,
                 "score": float(alt.score),
+                "reason": alt.reason,
             }
         )
     return _json(alts)

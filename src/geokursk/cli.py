@@ -593,6 +593,13 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="inline Leaflet and all other assets so the file works offline",
     )
+    p.add_argument(
+        "--title",
+        default=None,
+        metavar="TEXT",
+        help="title shown on the map and in the page's <title> "
+        "(default: 'Claims map' and the file's name)",
+    )
     p.set_defaults(handler=_run_map)
 
 
@@ -600,7 +607,7 @@ def _run_map(args: argparse.Namespace) -> int:
     # Imported here so that `geokursk --help` stays fast.
     from geokursk.claims import claim_places_frame, claims_frame, load_claims
     from geokursk.mapexport import save_map
-    from geokursk.maps import claims_map
+    from geokursk.maps import claims_map, map_provenance
 
     if args.article is None:
         if args.published is not None or args.save_claims is not None:
@@ -609,8 +616,17 @@ def _run_map(args: argparse.Namespace) -> int:
         geocoder = None
     else:
         claims, geocoder = _article_claims(args)
+    source = args.article if args.article is not None else args.claims
+    provenance = map_provenance(
+        source,
+        gazetteer=geocoder.gazetteer if geocoder is not None else None,
+        dataset=f"claims extracted from {args.article.name}" if args.article else None,
+    )
     m = claims_map(
-        claims_frame(claims, geocoder=geocoder), claim_places_frame(claims, geocoder=geocoder)
+        claims_frame(claims, geocoder=geocoder),
+        claim_places_frame(claims, geocoder=geocoder),
+        title=args.title or "Claims map",
+        provenance=provenance,
     )
     out = save_map(m, args.output, self_contained=args.self_contained)
     unreviewed = sum(not c.reviewed for c in claims)

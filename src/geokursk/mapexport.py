@@ -2,34 +2,37 @@
 
 :func:`save_map` renders a map with stable element ids (folium names every
 element with a random hex id, so two renders of the same map would differ),
-and writes it through a temporary file and :func:`os.replace`, so a failed
-export never leaves a partial file behind.
+and writes it through :mod:`geokursk.atomic`, so a failed export never
+leaves a partial file behind.
 
 With ``self_contained=True`` every ``<script src>`` and stylesheet
 ``<link href>`` that folium emits is replaced by the asset's text, taken
 from installed XStatic packages (Leaflet, jQuery, Leaflet.markercluster,
-Font Awesome); images and fonts those stylesheets refer to become ``data:``
-URIs. Folium's Bootstrap, glyphicons and awesome-markers assets are dropped
-when the page does not use them (there is no installable copy of them). An
-asset that cannot be found locally is an :class:`~geokursk.errors.ExportError`,
-never a silent CDN link. Map tiles are still loaded from the network when
+Font Awesome) or from the copies of folium plugins' JavaScript that
+geokursk vendors with their licences (``geokursk/maps/static/vendor/``:
+Leaflet.fullscreen, Leaflet-MiniMap, leaflet-measure); images and fonts
+those stylesheets refer to become ``data:`` URIs. Folium's Bootstrap,
+glyphicons and awesome-markers assets are dropped when the page does not
+use them (there is no installable copy of them). An asset that cannot be
+found locally is an :class:`~geokursk.errors.ExportError`, never a silent
+CDN link. Map tiles are still loaded from the network when
 there is one; the map's vector layers do not need them.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import importlib
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from geokursk.atomic import write_bytes_atomic
 from geokursk.errors import ExportError
 
 __all__ = ["inline_assets", "save_map", "stable_ids"]
@@ -53,8 +56,11 @@ _MIME = {
 
 @dataclass(frozen=True)
 class _Asset:
-    package: str  # xstatic.pkg.<package>
-    path: str  # relative to the package's BASE_DIR
+    package: str  # xstatic.pkg.<package>, or "geokursk.maps" for the vendored plugins
+    path: str  # relative to the package's BASE_DIR (or to geokursk/maps/static/vendor)
+
+
+_VENDOR = "geokursk.maps"
 
 
 # (pattern on the URL's file name, pattern the full URL must contain, asset)
@@ -81,6 +87,37 @@ _ASSETS: tuple[tuple[re.Pattern[str], str, _Asset], ...] = (
         re.compile(r"^all(\.min)?\.css$"),
         "fontawesome",
         _Asset("font_awesome", "css/all.min.css"),
+    ),
+    # folium.plugins used by geokursk.maps, vendored from npm with their licences.
+    (
+        re.compile(r"^Control\.FullScreen(\.min)?\.js$"),
+        "fullscreen",
+        _Asset(_VENDOR, "leaflet.fullscreen-3.0.0/Control.FullScreen.js"),
+    ),
+    (
+        re.compile(r"^Control\.FullScreen(\.min)?\.css$"),
+        "fullscreen",
+        _Asset(_VENDOR, "leaflet.fullscreen-3.0.0/Control.FullScreen.css"),
+    ),
+    (
+        re.compile(r"^Control\.MiniMap(\.min)?\.js$"),
+        "minimap",
+        _Asset(_VENDOR, "leaflet-minimap-3.6.1/Control.MiniMap.min.js"),
+    ),
+    (
+        re.compile(r"^Control\.MiniMap(\.min)?\.css$"),
+        "minimap",
+        _Asset(_VENDOR, "leaflet-minimap-3.6.1/Control.MiniMap.min.css"),
+    ),
+    (
+        re.compile(r"^leaflet-measure(\.min)?\.js$"),
+        "leaflet-measure@2.1.7",
+        _Asset(_VENDOR, "leaflet-measure-2.1.7/leaflet-measure.min.js"),
+    ),
+    (
+        re.compile(r"^leaflet-measure(\.min)?\.css$"),
+        "leaflet-measure@2.1.7",
+        _Asset(_VENDOR, "leaflet-measure-2.1.7/leaflet-measure.css"),
     ),
 )
 
@@ -143,6 +180,11 @@ def stable_ids(m: Any) -> None:
 
 
 def _asset_file(asset: _Asset) -> Path:
+    if asset.package == _VENDOR:
+        path = Path(str(resources.files(_VENDOR).joinpath("static", "vendor", asset.path)))
+        if not path.is_file():
+            raise ExportError(f"cannot inline {asset.path!r}: {str(path)!r} does not exist")
+        return path
     try:
         module = importlib.import_module(f"xstatic.pkg.{asset.package}")
     except ImportError as exc:
@@ -288,22 +330,6 @@ def inline_assets(page: str) -> str:
 # --- writing --------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def save_map(m: Any, path: str | os.PathLike[str], *, self_contained: bool = False) -> Path:
     """Render a folium map to an HTML file, atomically and reproducibly.
 
@@ -341,10 +367,13 @@ def save_map(m: Any, path: str | os.PathLike[str], *, self_contained: bool = Fal
     if self_contained:
         page = inline_assets(page)
     try:
-        _atomic_write(target, page.encode("utf-8"))
-    except OSError as exc:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(page.encode("utf-8"), target)
+    except (OSError, ExportError) as exc:
+        cause = exc.__cause__ if isinstance(exc, ExportError) and exc.__cause__ else exc
+        reason = getattr(cause, "strerror", None) or cause
         raise ExportError(
-            f"could not write the map to {str(target)!r}: {exc.strerror or exc}; "
+            f"could not write the map to {str(target)!r}: {reason}; "
             "check that the directory exists or can be created and is writable"
         ) from exc
     return target
