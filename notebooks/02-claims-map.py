@@ -127,7 +127,10 @@ places_gdf[
 
 # %%
 kursk_map = geokursk.claims_map(
-    claims_gdf, places_gdf, title="North Korean troops in Kursk: who claimed what"
+    claims_gdf,
+    places_gdf,
+    title="North Korean troops in Kursk: who claimed what",
+    provenance=geokursk.map_provenance(None),  # the embedded dataset, its SHA-256, the layers
 )
 output = geokursk.save_map(
     kursk_map, Path("../maps/kursk_claims_notebook.html"), self_contained=True

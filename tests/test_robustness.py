@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -32,6 +33,7 @@ from geokursk import (
     extract_article,
     geocode,
     load_claims,
+    save_map,
 )
 from geokursk.atomic import TEMP_PREFIX, remove_stale_temps, write_text_atomic
 from geokursk.batch import BatchInputError, batch_extract
@@ -427,8 +429,10 @@ def test_a_truncated_zip_is_called_damaged(tmp_path: Path) -> None:
         (lambda: geocode("Sudzha", context=5), "context"),  # type: ignore[arg-type]
         (lambda: load_claims({"claims": []}), "path"),  # type: ignore[arg-type]
         (lambda: Geocoder().geocode_many(5), "names"),  # type: ignore[arg-type]
+        (lambda: save_map(None, "x.html"), "m"),
+        (lambda: save_map(folium.Map(tiles=None), None), "path"),  # type: ignore[arg-type]
     ],
-    ids=["geocode-context", "load_claims-dict", "geocode_many-int"],
+    ids=["geocode-context", "load_claims-dict", "geocode_many-int", "save_map-none", "path"],
 )
 def test_wrong_argument_types_name_the_argument(call: Any, argument: str) -> None:
     with pytest.raises(TypeError, match=rf"{argument} must be") as err:

@@ -22,6 +22,7 @@ import json
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -70,7 +71,7 @@ def _lines(wheel: Path) -> list[LineString]:
     return lines
 
 
-def build(wheel: Path) -> dict[str, object]:
+def build(wheel: Path) -> dict[str, Any]:
     """Return the GeoJSON document of the named, joined and simplified rivers."""
     features = []
     # GSHHG cuts rivers at whole degrees: join the pieces first.

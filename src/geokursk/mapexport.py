@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from geokursk.atomic import write_bytes_atomic
-from geokursk.errors import ExportError
+from geokursk.errors import ArgumentTypeError, ExportError
 
 __all__ = ["inline_assets", "save_map", "stable_ids"]
 
@@ -361,6 +361,10 @@ def save_map(m: Any, path: str | os.PathLike[str], *, self_contained: bool = Fal
     >>> save_map(folium.Map(tiles=None), "/tmp/empty_map.html")  # doctest: +SKIP
     PosixPath('/tmp/empty_map.html')
     """
+    if not hasattr(m, "get_root"):
+        raise ArgumentTypeError("save_map", "m", "a folium map (geokursk.claims_map)", m)
+    if not isinstance(path, str | os.PathLike):
+        raise ArgumentTypeError("save_map", "path", "a str or Path", path)
     target = Path(path)
     stable_ids(m)
     page = m.get_root().render()

@@ -12,10 +12,13 @@ alternative lost; then the claim.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -49,16 +52,20 @@ STATUS_STYLE: dict[str, dict[str, Any]] = {
     "other": {"label": "other status", "color": "#CC79A7", "dash": None},
 }
 
-# Display names for the side codes of geokursk.claims.Side; others are shown
-# with "_" as spaces.
-_SIDE_LABELS = {
-    "ukraine": "Ukraine",
-    "russia": "Russia",
-    "dprk": "North Korea",
-    "usa": "United States",
-    "south_korea": "South Korea",
-    "nepal": "Nepal",
-}
+
+@functools.cache
+def _side_labels() -> dict[str, str]:
+    """Display names of the sides of :class:`geokursk.claims.Side` (``data/words``)."""
+    from geokursk.claims import Side
+
+    source = resources.files("geokursk") / "data" / "words" / "side_labels.csv"
+    rows = csv.DictReader(io.StringIO(source.read_text(encoding="utf-8")))
+    labels = {row["side"]: row["label"] for row in rows}
+    unknown = sorted(set(labels) - {s.value for s in Side})
+    if unknown:
+        raise ValueError(f"{source}: {unknown} are not sides of geokursk.claims.Side")
+    return labels
+
 
 _PRECISION_WORDS = {
     "settlement": "in the settlement",
@@ -121,7 +128,7 @@ def status_label(status: object) -> str:
 def side_label(side: object) -> str:
     """Display name of a side code."""
     value = text(side)
-    return _SIDE_LABELS.get(value, value.replace("_", " ")) or "unknown side"
+    return _side_labels().get(value, value.replace("_", " ")) or "unknown side"
 
 
 def layer_name(side: str, claimant: str, n: int) -> str:
