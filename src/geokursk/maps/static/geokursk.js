@@ -87,8 +87,28 @@
       gk.suppress = !!document.querySelector(".leaflet-control-layers-expanded") &&
         !(ev.target.closest && ev.target.closest(".leaflet-control"));
     }, true);
-    map.on("popupopen", function () { setTimeout(fitPopup, 0); setTimeout(fitPopup, 150); });
-    map.on("popupclose", function () { setTimeout(function () { gk.stepAside(); }, 0); });
+    // Refit whenever the open popup changes size (its content lays out late on a
+    // busy machine, a list is replaced by a claim), not only after fixed delays.
+    var watcher = window.ResizeObserver ? new ResizeObserver(function () {
+      window.requestAnimationFrame(fitPopup);
+    }) : null;
+    var openedAt = 0;
+    // A zoom or pan still running when the popup opened may end with it off-screen:
+    // refit once it settles (only just after opening, never while the reader pans).
+    map.on("zoomend moveend", function () {
+      if (map._popup && Date.now() - openedAt < 1500) { setTimeout(fitPopup, 0); }
+    });
+    map.on("popupopen", function (e) {
+      openedAt = Date.now();
+      setTimeout(fitPopup, 0);
+      setTimeout(fitPopup, 150);
+      var el = e.popup && e.popup.getElement && e.popup.getElement();
+      if (watcher && el) { watcher.disconnect(); watcher.observe(el); }
+    });
+    map.on("popupclose", function () {
+      if (watcher) { watcher.disconnect(); }
+      setTimeout(function () { gk.stepAside(); }, 0);
+    });
     map.on("resize", function () { gk.stepAside(); });
   };
 
