@@ -407,6 +407,7 @@ class Geocoder:
         areas = self.gazetteer.areas()
         tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
         folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
+        starts = [t[1] for t in tokens]
         out: list[AreaMention] = []
         i = 0
         while i < len(tokens):
@@ -424,7 +425,7 @@ class Geocoder:
                 continue
             n, level, places = found
             start, end = tokens[i][1], tokens[i + n - 1][2]
-            origin = _after_origin_word(folded, [t[1] for t in tokens], i, out)
+            origin = _after_origin_word(folded, starts, i, out)
             out.append(AreaMention(text[start:end], start, end, level, tuple(places), origin))
             i += n
         return _districts_in_regions(out)

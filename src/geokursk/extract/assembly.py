@@ -302,6 +302,9 @@ def _find_claims(
     links: list[tuple[int, str | None, str, str | None]] = []
     last: _Claimant | None = None
     voice = _heading_voice(text)
+    places_of: dict[int, list[PlaceMention]] = {}
+    for p in places:
+        places_of.setdefault(p.sentence, []).append(p)
     for s_idx, (s_start, s_end) in enumerate(sentences):
         sentence = text[s_start:s_end]
         dates = _find_dates(text, s_start, s_end, ref, basis)
@@ -325,9 +328,8 @@ def _find_claims(
             )
         s_places = tuple(
             p
-            for p in places
-            if p.sentence == s_idx
-            and p.role == "event"
+            for p in places_of.get(s_idx, ())
+            if p.role == "event"
             and p.kind != "river"
             and not (claimant.start <= p.start < claimant.end)
         )

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -204,7 +205,7 @@ def _find_places(
 ) -> list[PlaceMention]:
     theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
     cands: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans(len(text))
     for ph in find_area_phrases(text, gc, theatre, text_language(text)):
         s_idx = _sentence_of(ph.start, sentences)
         rel = _trigger(text, ph.start, sentences[s_idx][0])[0] or "in"
@@ -212,9 +213,9 @@ def _find_places(
         found.kind, found.role, found.result = ph.kind, ph.role, ph.result
         found.area = ph.kind in ("oblast", "region")
         cands.append(found)
-        taken.append((ph.start, ph.end))
+        taken.add(ph.start, ph.end)
     for a in areas:
-        if any(s < a.end and a.start < e for s, e in taken):
+        if taken.overlaps(a.start, a.end):
             continue
         mention = _POSSESSIVE.sub("", a.text) if a.level == "country" else a.text
         s_idx = _sentence_of(a.start, sentences)
@@ -223,25 +224,23 @@ def _find_places(
             _Cand(a.start, a.start + len(mention), mention, mention, s_idx, rel, "area phrase")
         )
         cands[-1].area = True
-        taken.append((a.start, a.end))
+        taken.add(a.start, a.end)
     prev: _Cand | None = None
     for s_idx, (s_start, s_end) in enumerate(sentences):
         for whole in _capitalised_runs(text, s_start, s_end):
-            run = [t for t in whole if not any(a < t[2] and t[1] < b for a, b in taken)]
+            run = [t for t in whole if not taken.overlaps(t[1], t[2])]
             if not run:
                 continue
             if len(run) != len(whole):
                 # Keep the words before an area phrase: "Воробжи [Курской области]".
-                first_taken = next(
-                    i for i, t in enumerate(whole) if any(a < t[2] and t[1] < b for a, b in taken)
-                )
+                first_taken = next(i for i, t in enumerate(whole) if taken.overlaps(t[1], t[2]))
                 run = whole[:first_taken]
                 if not run:
                     continue
             cand = _judge_run(text, run, s_idx, s_start, theatre, gc, prev)
             if cand is not None:
                 cands.append(cand)
-                taken.append((cand.start, cand.end))
+                taken.add(cand.start, cand.end)
                 prev = cand
     cands.sort(key=lambda c: c.start)
     return _resolve(cands, sentences, text, theatre, gc)
@@ -547,6 +546,7 @@ def _resolve(
     by_sentence: dict[int, list[_Cand]] = {}
     for c in cands:
         by_sentence.setdefault(c.sentence, []).append(c)
+    placed = _by_sentence([c for c in cands if not c.area])
     for s_idx, group in sorted(by_sentence.items()):
         sentence_areas = [
             c.query
@@ -575,12 +575,7 @@ def _resolve(
             if stage == "co-mentions":
                 # Places named elsewhere in the article support each other too: those of
                 # the nearest sentences, as many as a joint call weighs (linear cost).
-                nearest = sorted(
-                    (c for c in cands if not c.area and c.sentence != s_idx),
-                    key=lambda c: (abs(c.sentence - s_idx), c.start),
-                )
-                others = list(dict.fromkeys(c.query for c in nearest if c.query not in queries))
-                others = others[:COHESION_WINDOW]
+                others = _nearest_queries(placed, s_idx, set(queries), COHESION_WINDOW)
                 results = gc.geocode_many([*queries, *others], context=ctx)[: len(queries)]
             else:
                 results = gc.geocode_many(queries, context=ctx)
@@ -622,6 +617,60 @@ def _resolve(
             )
     out.sort(key=lambda m: m.start)
     return out
+
+
+class _Spans:
+    """Character spans already taken by a mention.
+
+    Marking and overlap tests cost the length of the span, not the number of spans
+    (long articles hold thousands).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._busy = bytearray(size + 1)
+
+    def add(self, start: int, end: int) -> None:
+        self._busy[start:end] = b"\x01" * max(0, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._busy.find(1, start, end) != -1
+
+
+def _by_sentence(cands: Sequence[_Cand]) -> tuple[list[int], dict[int, list[_Cand]]]:
+    """Sentence indexes that hold candidates (sorted), and their candidates by start."""
+    groups: dict[int, list[_Cand]] = {}
+    for c in sorted(cands, key=lambda c: c.start):
+        groups.setdefault(c.sentence, []).append(c)
+    return sorted(groups), groups
+
+
+def _nearest_queries(
+    placed: tuple[list[int], dict[int, list[_Cand]]], s_idx: int, skip: set[str], limit: int
+) -> list[str]:
+    """Return up to ``limit`` distinct queries of the sentences nearest to ``s_idx``.
+
+    Sentences are taken by distance (the earlier one first on a tie), candidates within
+    a sentence in text order; the walk stops as soon as enough queries are found, so
+    the cost does not grow with the article.
+    """
+    order, groups = placed
+    right = bisect.bisect_right(order, s_idx)
+    left = right - 1
+    if left >= 0 and order[left] == s_idx:
+        left -= 1
+    out: dict[str, None] = {}
+    while len(out) < limit and (left >= 0 or right < len(order)):
+        take_left = right >= len(order) or (
+            left >= 0 and s_idx - order[left] <= order[right] - s_idx
+        )
+        if take_left:
+            sentence, left = order[left], left - 1
+        else:
+            sentence, right = order[right], right + 1
+        for c in groups[sentence]:
+            if c.query not in skip:
+                out.setdefault(c.query, None)
+    return list(out)[:limit]
 
 
 def _kind_of(c: _Cand, r: GeocodeResult) -> str:
