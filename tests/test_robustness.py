@@ -29,6 +29,7 @@ from geokursk import (
     GazetteerFormatError,
     GazetteerNotFoundError,
     Geocoder,
+    area_names,
     export_frame,
     extract_article,
     geocode,
@@ -113,7 +114,7 @@ def test_the_area_index_finds_what_a_full_scan_finds(gc: Geocoder) -> None:
     areas = gc.gazetteer.areas()
     for core in ["kursk", "sum", "sudzh", "kharkiv", "donetsk", "belgorod", "glushkov", "lgov"]:
         for level in ("admin1", "admin2"):
-            stems = geocode_module._phrase_stems(core)
+            stems = area_names._phrase_stems(core)
             full = [
                 a
                 for a in areas
@@ -121,7 +122,7 @@ def test_the_area_index_finds_what_a_full_scan_finds(gc: Geocoder) -> None:
                 and not a.stem.startswith("=")
                 and any(s == a.stem or stems_compatible(s, a.stem) for s in stems)
             ]
-            assert geocode_module._area_matches(core, level, areas) == full, (core, level)
+            assert area_names.area_matches(core, level, areas) == full, (core, level)
 
 
 def test_extract_refuses_an_article_over_the_size_limit(

@@ -69,7 +69,8 @@ AREA_FEATURES = frozenset(
     {"ADM1", "ADM2", "ADM3", "ADM4", "ADMD", "PCLI", "PCLD", "PCLF", "PCLIX", "PCLS", "PCL", "TERR"}
 )
 
-_PLACE_COLUMNS = (
+#: Columns of the places table, in the order of :class:`Place` fields.
+PLACE_COLUMNS = (
     "id",
     "name",
     "name_latin",
@@ -445,7 +446,7 @@ class Gazetteer:
 
     # -- places ------------------------------------------------------------
 
-    _SELECT = "SELECT rowid, " + ", ".join(_PLACE_COLUMNS) + " FROM places"
+    _SELECT = "SELECT rowid, " + ", ".join(PLACE_COLUMNS) + " FROM places"
 
     def _place(self, row: Sequence[object]) -> Place:
         place = Place(*row[1:])  # type: ignore[arg-type]
@@ -537,9 +538,9 @@ class Gazetteer:
         ValueError
             A column that is not one of :class:`Place`'s.
         """
-        unknown = [c for c in columns if c not in _PLACE_COLUMNS]
+        unknown = [c for c in columns if c not in PLACE_COLUMNS]
         if unknown:
-            raise ValueError(f"unknown place column(s) {unknown!r}; use {list(_PLACE_COLUMNS)!r}")
+            raise ValueError(f"unknown place column(s) {unknown!r}; use {list(PLACE_COLUMNS)!r}")
         sql = (
             f"SELECT {', '.join(columns)} FROM places WHERE feature_code LIKE 'PPL%' ORDER BY rowid"
         )

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geokursk.errors import InvalidQueryError
-from geokursk.gazetteer import SOFT_FLAGS, Gazetteer, cyrillic_name
+from geokursk.gazetteer import PLACE_COLUMNS, SOFT_FLAGS, Gazetteer, cyrillic_name
 from geokursk.geocode import Geocoder, default_geocoder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,22 +81,8 @@ _GROWTH = 1.5  # search radius growth per round
 _HROMADA_SLACK_KM = 0.5
 _AT_KM = 0.05  # closer than this the point is "at" the settlement
 _SPARSE_COUNTRIES = frozenset({"RU", "UA", "BY"})
-_SETTLEMENT_COLUMNS = (
-    "id",
-    "name",
-    "name_latin",
-    "name_ru",
-    "name_uk",
-    "feature_code",
-    "country_code",
-    "admin1",
-    "admin2",
-    "lat",
-    "lon",
-    "population",
-    "quality",
-    "provenance",
-)
+# Every column of a place but its source list (not needed to describe a point).
+_SETTLEMENT_COLUMNS = tuple(c for c in PLACE_COLUMNS if c != "source")
 #: Feature codes of places that are gone or never were settlements of today.
 _NOT_CURRENT = frozenset({"PPLQ", "PPLW", "PPLH", "PPLCH"})
 _KATOTTG = re.compile(r"KATOTTG \d{4}: [^,;]+, ([^,;]+? hromada), ([^,;()]+? raion)")

@@ -1,0 +1,166 @@
+"""Matching phrases to the names of countries, regions and districts.
+
+The gazetteer's ``areas`` table holds a stem for each name of every country,
+admin-1 region and district (and, marked with a leading ``=``, whole-word
+aliases such as colloquial region names).  :func:`match_area` tells which
+areas a phrase like ``kurskaya oblast`` or ``Донеччині`` names; the stems are
+looked up through indexes built once per (cached, immutable) area tuple, so a
+phrase costs a few dictionary probes, not a scan of the 3,500 stems.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+from geokursk.gazetteer import AreaName, Place
+from geokursk.normalize import (
+    has_cyrillic,
+    latin_forms,
+    skeleton,
+    split_area,
+    stem,
+    stems_compatible,
+)
+
+__all__ = ["area_matches", "match_area"]
+
+
+@functools.lru_cache(maxsize=65536)
+def _phrase_stems(phrase: str) -> frozenset[str]:
+    out = set()
+    for key in latin_forms(phrase) if has_cyrillic(phrase) else {phrase}:
+        words = key.split()
+        if words:
+            out.add(" ".join(stem(w) for w in words))
+    return frozenset(out)
+
+
+def _prefix_keys(area_stem: str) -> set[str]:
+    """Return the first three letters of a stem and of its skeleton.
+
+    Two stems are compatible only when one form of the shorter is a prefix of one form
+    of the longer (:func:`~geokursk.normalize.stems_compatible`), so they share one of
+    these keys: the index of :func:`_area_matches` is looked up by them.
+    """
+    return {area_stem[:3], skeleton(area_stem)[:3]}
+
+
+_PrefixIndex = dict[tuple[str, str], list[tuple[int, AreaName]]]
+_PREFIX_INDEX: dict[int, tuple[Sequence[AreaName], _PrefixIndex]] = {}
+
+
+def _prefix_index(areas: Sequence[AreaName]) -> _PrefixIndex:
+    """Index area stems by (level, prefix key), once per (cached, immutable) area tuple."""
+    cached = _PREFIX_INDEX.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    index: _PrefixIndex = {}
+    for i, a in enumerate(areas):
+        if a.stem.startswith("="):  # "=" marks whole-word aliases
+            continue
+        for k in _prefix_keys(a.stem):
+            index.setdefault((a.level, k), []).append((i, a))
+    _PREFIX_INDEX[id(areas)] = (areas, index)
+    return index
+
+
+def area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[AreaName]:
+    """Return the area names of ``level`` whose stem can be the stem of ``core``.
+
+    Parameters
+    ----------
+    core : str
+        A folded phrase without its area word (``"kursk"`` of ``"kursk oblast"``).
+    level : str
+        ``"admin1"`` or ``"admin2"``.
+    areas : sequence of AreaName
+        :meth:`geokursk.gazetteer.Gazetteer.areas`.
+
+    Returns
+    -------
+    list of AreaName
+        In the order of ``areas`` (the order a full scan would give).
+    """
+    stems = _phrase_stems(core)
+    index = _prefix_index(areas)
+    found: dict[int, AreaName] = {}  # by position in ``areas``: the order of a full scan
+    for s in stems:
+        for k in _prefix_keys(s):
+            for i, a in index.get((level, k), ()):
+                if i not in found and (s == a.stem or stems_compatible(s, a.stem)):
+                    found[i] = a
+    return [found[i] for i in sorted(found)]
+
+
+def match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:
+    """Return the areas a folded phrase names, and their level.
+
+    Parameters
+    ----------
+    phrase : str
+        A folded phrase: with an area word (``"kurskaya oblast"``), or a whole
+        country or colloquial region name (``"russia"``, ``"донеччині"``).
+    areas : sequence of AreaName
+        :meth:`geokursk.gazetteer.Gazetteer.areas`.
+
+    Returns
+    -------
+    places : list of Place
+        Distinct area places; empty when the phrase names none.
+    level : str
+        ``"country"``, ``"admin1"`` or ``"admin2"`` (``""`` when none).
+    """
+    if not phrase:
+        return [], ""
+    latin = {phrase} if not has_cyrillic(phrase) else set(latin_forms(phrase))
+    for form in sorted(latin):
+        core, level = split_area(form)
+        if level is not None and core:
+            hits = area_matches(core, level, areas)
+            if hits:
+                return _unique_places(hits), level
+    # Countries ("Russia", "Sri Lanka") and colloquial region names ("Донеччина") are
+    # recognised as whole words, without an area word.
+    index = _bare_name_index(areas)
+    hits = [a for form in sorted(latin) for a in index.get(form, ())]
+    if not hits:  # aliases are stored stemmed, so inflected forms (Донеччині) match too
+        stemmed = {"=" + " ".join(stem(w) for w in form.split()) for form in latin}
+        hits = [a for form in sorted(stemmed) for a in index.get(form, ())]
+    if hits:
+        return _unique_places(hits), hits[0].level
+    return [], ""
+
+
+_BARE_INDEX: dict[int, tuple[Sequence[AreaName], dict[str, tuple[AreaName, ...]]]] = {}
+
+
+def _bare_name_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...]]:
+    """Index whole-word area names once per area list (find_areas looks up every n-gram).
+
+    Country names are stored as plain keys, stemmed region aliases with a leading ``=``.
+
+    Keyed by the identity of the (cached, immutable) area tuple of a gazetteer; the tuple
+    itself is kept alongside so its id cannot be reused while the entry exists.
+    """
+    cached = _BARE_INDEX.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    index: dict[str, list[AreaName]] = {}
+    for a in areas:
+        if a.level == "country":
+            index.setdefault(a.stem, []).append(a)
+            # Inflected country names («Российской Федерации», «Минобороны Украины»)
+            # match on their stems, as region aliases do.
+            words = a.stem.split()
+            if all(len(w) >= 5 for w in words):
+                index.setdefault("=" + " ".join(stem(w) for w in words), []).append(a)
+        elif a.stem.startswith("="):
+            index.setdefault(a.stem, []).append(a)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    _BARE_INDEX[id(areas)] = (areas, frozen)
+    return frozen
+
+
+def _unique_places(hits: Iterable[AreaName]) -> list[Place]:
+    return list({h.place.id: h.place for h in hits}.values())
