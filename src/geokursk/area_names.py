@@ -113,6 +113,33 @@ def match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str
     """
     if not phrase:
         return [], ""
+    memo = _match_memo(areas)
+    known = memo.get(phrase)
+    if known is None:
+        if len(memo) >= _MATCH_MEMO_LIMIT:
+            memo.clear()
+        places, level = _match_area(phrase, areas)
+        known = memo[phrase] = (tuple(places), level)
+    return list(known[0]), known[1]
+
+
+#: Phrases remembered per area list: find_areas tries every n-gram of every text, and the
+#: same words ("the", "said", "Kursk region") come back in every article.
+_MATCH_MEMO_LIMIT = 65536
+_MATCH_MEMO: dict[int, tuple[Sequence[AreaName], dict[str, tuple[tuple[Place, ...], str]]]] = {}
+
+
+def _match_memo(areas: Sequence[AreaName]) -> dict[str, tuple[tuple[Place, ...], str]]:
+    """Return the phrase memo of one (cached, immutable) area tuple, kept with the tuple."""
+    cached = _MATCH_MEMO.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    memo: dict[str, tuple[tuple[Place, ...], str]] = {}
+    _MATCH_MEMO[id(areas)] = (areas, memo)
+    return memo
+
+
+def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:
     latin = {phrase} if not has_cyrillic(phrase) else set(latin_forms(phrase))
     for form in sorted(latin):
         core, level = split_area(form)

@@ -63,6 +63,8 @@ __all__ = [
 ENV_VAR = "GEOKURSK_GAZETTEER"
 FORMAT_NAME = "geokursk-gazetteer"
 FORMAT_VERSION = "3"
+#: Places kept in memory per open gazetteer once read (each is ~1 kB); cleared when full.
+PLACE_CACHE_LIMIT = 100_000
 
 #: Feature codes that denote an area rather than a point-like place.
 AREA_FEATURES = frozenset(
@@ -372,6 +374,7 @@ class Gazetteer:
                 f"build one with `geokursk gazetteer build FILE... -o PATH` or unset ${ENV_VAR}",
             )
         self._local = threading.local()
+        self._place_cache: dict[int, Place] = {}
         self.meta = self._read_meta()
 
     # SQLite connections may not cross threads; keep one per thread.
@@ -467,13 +470,26 @@ class Gazetteer:
         return self._place(rows[0]) if rows else None
 
     def _places_by_rowid(self, rowids: Iterable[int]) -> dict[int, Place]:
-        ids = sorted(set(rowids))
+        # Places are immutable: each is read from the file once per process and shared
+        # (a bounded cache, cleared when full, like the geocoder's memos).
+        cache = self._place_cache
         out: dict[int, Place] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        missing: list[int] = []
+        for rowid in set(rowids):
+            place = cache.get(rowid)
+            if place is None:
+                missing.append(rowid)
+            else:
+                out[rowid] = place
+        missing.sort()
+        if len(cache) + len(missing) > PLACE_CACHE_LIMIT:
+            cache.clear()
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for row in self._rows(self._SELECT + f" WHERE rowid IN ({marks})", chunk):
-                out[int(row[0])] = self._place(row)
+                place = out[row[0]] = self._place(row)
+                cache[row[0]] = place
         return out
 
     # -- names ---------------------------------------------------------------

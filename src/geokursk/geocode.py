@@ -74,7 +74,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -281,7 +281,7 @@ class GeocodeResult:
         return f"GeocodeResult({self.query!r}, {self.status}{where}, score={self.score:.1f})"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two candidates are never "equal" field by field
 class _Cand:
     place: Place
     name_score: float
@@ -295,6 +295,13 @@ class _Cand:
     notes: list[str] = field(default_factory=list)
     same_name: bool = True  # the query is this place's name (exactly, or transliterated)
     outside: str = ""  # why the context excluded it ("" when it did not)
+
+    def copy(self) -> _Cand:
+        """Return a fresh copy to score (scoring mutates it; ``notes`` is copied too)."""
+        new = object.__new__(_Cand)
+        new.__dict__.update(self.__dict__)
+        new.notes = list(self.notes)
+        return new
 
 
 _ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
@@ -553,7 +560,7 @@ class Geocoder:
         if cached is None:
             cached = tuple(self._find_candidates(name))
             _remember(self._memo_cands, name, cached)
-        return [replace(c, notes=list(c.notes)) for c in cached]
+        return [c.copy() for c in cached]
 
     def _find_candidates(self, name: str) -> list[_Cand]:
         gaz = self.gazetteer

@@ -162,9 +162,26 @@ def fold(text: str) -> str:
     >>> fold("")
     ''
     """
+    if len(text) <= _FOLD_CACHED_LEN:
+        return _fold_short(text)
+    return _fold(text)
+
+
+#: Names, words and short phrases are folded again and again (every token of every
+#: article, every candidate's name): their folds are cached; long texts are not.
+_FOLD_CACHED_LEN = 80
+
+
+@lru_cache(maxsize=262144)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", INVISIBLE.sub("", text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = _SILENT.sub("", stripped).lower()
+    if not decomposed.isascii():  # ASCII has no combining marks to drop
+        decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _SILENT.sub("", decomposed).lower()
     stripped = stripped.replace("_", " ")
     return _SPACE.sub(" ", _NON_WORD.sub(" ", stripped)).strip()
 

@@ -144,6 +144,8 @@ class PlaceMention:
 # name a place too.
 _STRONG_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("strong_triggers", "relation")
 _WEAK_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("weak_triggers", "relation")
+#: The strong triggers as the folded ending of the text before a name (" в районе").
+_STRONG_ENDINGS = tuple((" " + fold(phrase), rel) for phrase, rel in _STRONG_TRIGGERS)
 # Military terms after a name ("Kharkiv direction"): the place is the name before them.
 _GENERIC_TAIL = word_set("generic_tail")
 # Words after a name that make it a military direction («Покровському напрямку»).
@@ -309,8 +311,8 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
 def _trigger(text: str, start: int, s_start: int) -> tuple[str | None, bool]:
     """Return the relation a place word before ``start`` gives, and whether it is strong."""
     before = " " + fold(text[max(s_start, start - 60) : start])
-    for phrase, rel in _STRONG_TRIGGERS:
-        if before.endswith(" " + fold(phrase)):
+    for ending, rel in _STRONG_ENDINGS:
+        if before.endswith(ending):
             return rel, True
     for phrase, rel in _WEAK_TRIGGERS:
         if before.endswith(" " + phrase):
