@@ -50,7 +50,7 @@ from rapidfuzz import fuzz, process
 from geokursk.build import build_gazetteer
 from geokursk.gazetteer import Gazetteer, default_gazetteer_path
 from geokursk.geocode import Geocoder
-from geokursk.normalize import fold, latin_forms
+from geokursk.normalize import _fold, fold, latin_forms
 from geokursk.reverse_geocode import _settlements_of, reverse
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -206,6 +206,21 @@ def time_geokursk(gc: Geocoder, queries: Sequence[str]) -> tuple[float, list[str
     return rate, best
 
 
+def time_floor(keys: Sequence[str], queries: Sequence[str]) -> float:
+    """Return the seconds per name of the bare floor: folding it and one dict probe.
+
+    The fold is the uncached one (:func:`geokursk.normalize._fold`): ``fold`` itself
+    caches short strings, so after the geocoder has run it would cost a cache hit only.
+    """
+    table = dict.fromkeys(keys, 0)
+    rounds = 20
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for q in queries:
+            table.get(_fold(q))
+    return (time.perf_counter() - t0) / (rounds * len(queries))
+
+
 def time_bruteforce(
     keys: list[str], queries: Sequence[str]
 ) -> tuple[float, list[tuple[str, float]]]:
@@ -217,17 +232,51 @@ def time_bruteforce(
     return len(queries) / (time.perf_counter() - t0), out
 
 
+def _ratio(query: str, key: str) -> float:
+    return max(fuzz.ratio(k, key) for k in latin_forms(query) or {fold(query)})
+
+
 def agreement(
-    queries: Sequence[str], ours: Sequence[str], brute: Sequence[tuple[str, float]]
+    queries: Sequence[str],
+    ours: Sequence[str],
+    brute: Sequence[tuple[str, float]],
+    truth: Sequence[str] | None = None,
 ) -> float:
+    """Return the share of queries where geokursk's best key is as good as the scan's.
+
+    With ``truth`` (the names the misspellings were made from), every disagreement is
+    printed with the side whose key is the true name's.
+    """
     agree = 0
-    for q, mine, (key, score) in zip(queries, ours, brute, strict=True):
-        if mine == key:
-            agree += 1
-        elif mine:
-            my_score = max(fuzz.ratio(k, mine) for k in latin_forms(q) or {fold(q)})
-            agree += my_score >= score  # an equally good key (a tie the scan broke otherwise)
+    rows = []
+    for i, (q, mine, (key, score)) in enumerate(zip(queries, ours, brute, strict=True)):
+        same = mine == key or (bool(mine) and _ratio(q, mine) >= score)  # a tie broken otherwise
+        agree += same
+        if not same and truth is not None:
+            true_keys = latin_forms(truth[i])
+            right = {
+                (True, True): "both",
+                (True, False): "geokursk",
+                (False, True): "scan",
+                (False, False): "neither",
+            }[(mine in true_keys, key in true_keys)]
+            rows.append(
+                f"    {q!r} (from {truth[i]!r}): geokursk {mine or '-'!r} "
+                f"({_ratio(q, mine) if mine else 0:.0f}), scan {key!r} ({score:.0f}); "
+                f"true name's key: {right}"
+            )
+    if rows:
+        print(f"  disagreements ({len(rows)}):")
+        print("\n".join(rows))
     return agree / len(queries)
+
+
+def truth_rate(
+    queries: Sequence[str], found: Sequence[str], truth: Sequence[str]
+) -> tuple[int, int]:
+    """Return how many best keys are one of the true name's keys, and of how many."""
+    hits = sum(key in latin_forms(t) for key, t in zip(found, truth, strict=True))
+    return hits, len(queries)
 
 
 def cold_start(gazetteer: Path | None, name: str, runs: int = 5) -> float:
@@ -270,7 +319,15 @@ def first_use() -> None:
     )
 
 
-def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brute: int) -> None:
+def bench(
+    label: str,
+    gaz_path: Path,
+    exact: list[str],
+    fuzzy: list[str],
+    n_brute: int,
+    truth: list[str],
+) -> None:
+    """Time exact and fuzzy queries against the scan; ``truth``: the names fuzzy came from."""
     gc = Geocoder(gaz_path)
     gc.geocode(exact[0])  # warm the connection and caches
     keys = all_keys(gaz_path)
@@ -279,12 +336,26 @@ def bench(label: str, gaz_path: Path, exact: list[str], fuzzy: list[str], n_brut
         ours_rate, ours_best = time_geokursk(gc, queries)
         sub = queries[:n_brute]
         brute_rate, brute_best = time_bruteforce(keys, sub)
-        agree = agreement(sub, ours_best[:n_brute], brute_best)
+        agree = agreement(sub, ours_best[:n_brute], brute_best, truth if kind == "fuzzy" else None)
         print(
             f"{kind:>5}: geokursk {ours_rate:8.1f} names/s | brute-force extractOne "
             f"{brute_rate:6.2f} names/s | ratio {ours_rate / brute_rate:7.1f}x | "
             f"top-1 agreement {agree:.1%} (n={len(sub)})"
         )
+        if kind == "exact":
+            floor = time_floor(keys, queries)
+            answer = 1.0 / ours_rate
+            print(
+                f"       exact answer {answer * 1e6:7.1f} us | floor (fold + one dict probe) "
+                f"{floor * 1e6:5.2f} us | answer / floor {answer / floor:6.1f}x"
+            )
+        else:
+            ours_true, n = truth_rate(queries, ours_best, truth)
+            brute_true, nb = truth_rate(sub, [k for k, _ in brute_best], truth[:n_brute])
+            print(
+                f"       best key is the true name's: geokursk {ours_true / n:.1%} (n={n}), "
+                f"scan {brute_true / nb:.1%} (n={nb})"
+            )
 
 
 def bench_reverse(n_points: int, n_brute: int, seed: int = 5) -> None:
@@ -362,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         ]
     real_exact = rng.sample(real, args.queries)
-    real_fuzzy = [misspell(n, rng) for n in rng.sample(real, args.queries)]
-    bench("shipped gazetteer", shipped, real_exact, real_fuzzy, args.brute)
+    real_truth = rng.sample(real, args.queries)
+    real_fuzzy = [misspell(n, rng) for n in real_truth]
+    bench("shipped gazetteer", shipped, real_exact, real_fuzzy, args.brute, real_truth)
     print(f"cold start (import + first answer, shipped): {cold_start(shipped, 'Plekhovo'):.3f} s")
     print(
         "cold start (import + first answer, default geocoder, warm cache): "
@@ -387,8 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         f"= {stats['places'] / dt:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB"
     )
     exact = rng.sample(names, args.queries)
-    fuzzy = [misspell(n, rng) for n in rng.sample(names, args.queries)]
-    bench(f"synthetic GeoNames gazetteer ({args.rows:,} rows)", gaz, exact, fuzzy, args.brute)
+    truth = rng.sample(names, args.queries)
+    fuzzy = [misspell(n, rng) for n in truth]
+    label = f"synthetic GeoNames gazetteer ({args.rows:,} rows)"
+    bench(label, gaz, exact, fuzzy, args.brute, truth)
     print(f"cold start (import + first answer, large): {cold_start(gaz, exact[0]):.3f} s")
     return 0
 
