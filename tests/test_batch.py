@@ -430,3 +430,76 @@ def test_cli_single_process_and_bad_input(
     assert "does not exist" in err and err.count("\n") == 1
     with pytest.raises(SystemExit):
         main([*args, "--workers", "-1"])
+
+
+class _RecordingBar:
+    """Stands in for the tqdm bar: records every update."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.updates: list[int] = []
+        self.total = kwargs.get("total", 0)
+
+    def __enter__(self) -> _RecordingBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        self.updates.append(n)
+
+
+def _recording_bars(monkeypatch: pytest.MonkeyPatch) -> list[_RecordingBar]:
+    bars: list[_RecordingBar] = []
+
+    def bar(total: int, enabled: bool) -> _RecordingBar:
+        bars.append(_RecordingBar(total=total))
+        return bars[-1]
+
+    monkeypatch.setattr(geokursk.batch, "_progress_bar", bar)
+    return bars
+
+
+def test_progress_advances_per_article_in_one_process(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = _recording_bars(monkeypatch)
+    out = tmp_path / "out"
+    batch_extract(
+        corpus, out, scheduler="sync", partition_size=7, max_bytes=MAX_BYTES, progress=True
+    )
+    # one step per article (unreadable ones too), never a whole partition at once
+    assert bars[0].total > 7
+    assert bars[0].updates == [1] * bars[0].total
+
+
+def test_worker_progress_events_count_every_article_once() -> None:
+    bar = _RecordingBar(total=10)
+    counts = geokursk.batch._PartitionCounts(bar)
+    counts.event((0.0, (0, 3)))  # partition 0 reports three articles done
+    counts.event((0.0, (1, 2)))
+    counts.finished(0, 6)  # ... then finishes: the three not yet reported are added
+    counts.event((0.0, (0, 3)))  # a late event of a finished partition is ignored
+    counts.finished(1, 4)
+    assert bar.updates == [3, 2, 3, 2]
+
+
+def test_workers_report_articles_before_their_partition_ends(
+    dask_client: Any, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = _recording_bars(monkeypatch)
+    batch_extract(
+        corpus,
+        tmp_path / "out",
+        scheduler=dask_client,
+        partition_size=7,
+        max_bytes=MAX_BYTES,
+        progress=True,
+    )
+    assert sum(bars[0].updates) == bars[0].total
+    topics = [t for t in dask_client.get_events() if str(t).startswith("geokursk-progress-")]
+    assert topics, "the workers sent no progress events"
+    # each partition's first article is reported at once, as it is done
+    events = dask_client.get_events(topics[-1])
+    partitions = -(-bars[0].total // 7)
+    assert sorted({index for _, (index, _n) in events}) == list(range(partitions))

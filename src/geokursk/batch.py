@@ -53,7 +53,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -539,36 +539,64 @@ def _fingerprint(gc: Geocoder) -> str:
     return hashlib.sha256(meta.encode("utf-8")).hexdigest()[:16]
 
 
+class _Reporter:
+    """Tell the caller's progress bar how many articles a partition has done so far.
+
+    In one process it calls the bar directly, once per article.  On a Dask worker it
+    sends the count as an event on ``topic`` (the client subscribed to it), at most
+    every :data:`_REPORT_SECONDS`: one message per article would cost more than the
+    article on a busy scheduler, and the bar cannot be redrawn faster anyway.
+    """
+
+    def __init__(self, index: int, report: Callable[[int], object] | str | None) -> None:
+        self.index = index
+        self.report = report
+        self.done = 0
+        self.sent = 0
+        self.last = -math.inf  # the first article is reported at once: the bar moves
+
+    def article(self) -> None:
+        self.done += 1
+        if callable(self.report):
+            self.report(1)
+            return
+        now = time.monotonic()
+        if isinstance(self.report, str) and now - self.last >= _REPORT_SECONDS:
+            from distributed import get_worker
+
+            try:
+                get_worker().log_event(self.report, (self.index, self.done - self.sent))
+            except ValueError:  # not on a worker (a local scheduler): no bar to feed
+                self.report = None
+                return
+            self.sent, self.last = self.done, now
+
+
+_REPORT_SECONDS = 0.25
+
+
 def _run_partition(
     index: int,
     refs: Sequence[ArticleRef],
     gazetteer: str | None,
     out: str,
     max_bytes: int,
+    report: Callable[[int], object] | str | None = None,
 ) -> _PartitionResult:
-    """Extract one partition and write its two part files; runs on a worker."""
+    """Extract one partition and write its two part files; runs on a worker.
+
+    ``report`` is told of each article done (see :class:`_Reporter`).
+    """
     gc = _worker_geocoder(gazetteer)
+    progress = _Reporter(index, report)
     place_rows: list[dict[str, Any]] = []
     claim_rows: list[dict[str, Any]] = []
     errors: list[_ErrorRow] = []
     extracted = 0
     for ref in refs:
-        try:
-            text, published, outlet = _read(ref, max_bytes)
-        except _ArticleProblem as problem:
-            errors.append(_ErrorRow(ref.id, ref.source, problem.kind, str(problem)))
-            continue
-        try:
-            ex = extract_article(text, geocoder=gc, published=published, outlet=outlet)
-        except Exception as exc:  # one article must never stop the run
-            errors.append(
-                _ErrorRow(
-                    ref.id,
-                    ref.source,
-                    "extraction_failed",
-                    f"{ref.source}: {type(exc).__name__}: {exc}",
-                )
-            )
+        ex = _extract_one(ref, gc, max_bytes, errors)
+        progress.article()
+        if ex is None:
             continue
         extracted += 1
         place_rows.extend(_place_rows(ref.id, ex))
@@ -588,6 +616,29 @@ def _run_partition(
         errors=errors,
         gazetteer=_fingerprint(gc),
     )
+
+
+def _extract_one(
+    ref: ArticleRef, gc: Geocoder, max_bytes: int, errors: list[_ErrorRow]
+) -> Extraction | None:
+    """Read and extract one article; a problem becomes an error row, never an exception."""
+    try:
+        text, published, outlet = _read(ref, max_bytes)
+    except _ArticleProblem as problem:
+        errors.append(_ErrorRow(ref.id, ref.source, problem.kind, str(problem)))
+        return None
+    try:
+        return extract_article(text, geocoder=gc, published=published, outlet=outlet)
+    except Exception as exc:  # one article must never stop the run
+        errors.append(
+            _ErrorRow(
+                ref.id,
+                ref.source,
+                "extraction_failed",
+                f"{ref.source}: {type(exc).__name__}: {exc}",
+            )
+        )
+        return None
 
 
 class _ArticleProblem(Exception):
@@ -883,8 +934,7 @@ def _run_sync(
     results = []
     with _progress_bar(sum(len(p) for p in parts), progress) as bar:
         for i, part in enumerate(parts):
-            results.append(_run_partition(i, part, *args))
-            bar.update(len(part))
+            results.append(_run_partition(i, part, *args, report=bar.update))
     return results
 
 
@@ -948,31 +998,69 @@ def _submit_all(
     results: list[_PartitionResult] = []
     pending = iter(range(len(parts)))
 
+    topic = f"geokursk-progress-{token}"
+
     def submit(i: int) -> Any:
         key = f"geokursk-batch-{token}-{i:05d}"
-        return client.submit(_run_partition, i, parts[i], *args, key=key, pure=False)
+        report = topic if progress else None
+        return client.submit(_run_partition, i, parts[i], *args, report, key=key, pure=False)
 
-    index_of: dict[str, int] = {}
-    first = []
-    for i in pending:
-        fut = submit(i)
-        index_of[fut.key] = i
-        first.append(fut)
-        if len(first) >= window:
-            break
     with _progress_bar(sum(len(p) for p in parts), progress) as bar:
-        queue = as_completed(first)
-        for fut in queue:
-            i = index_of.pop(fut.key)
-            results.append(_collect(fut, i, parts[i], args[0]))
-            fut.release()
-            bar.update(len(parts[i]))
-            nxt = next(pending, None)
-            if nxt is not None:
-                new = submit(nxt)
-                index_of[new.key] = nxt
-                queue.add(new)
+        counted = _PartitionCounts(bar)
+        if progress:  # before the first task, so that no event is missed
+            client.subscribe_topic(topic, counted.event)
+        try:
+            index_of: dict[str, int] = {}
+            first = []
+            for i in pending:
+                fut = submit(i)
+                index_of[fut.key] = i
+                first.append(fut)
+                if len(first) >= window:
+                    break
+            queue = as_completed(first)
+            for fut in queue:
+                i = index_of.pop(fut.key)
+                results.append(_collect(fut, i, parts[i], args[0]))
+                fut.release()
+                counted.finished(i, len(parts[i]))
+                nxt = next(pending, None)
+                if nxt is not None:
+                    new = submit(nxt)
+                    index_of[new.key] = nxt
+                    queue.add(new)
+        finally:
+            if progress:
+                client.unsubscribe_topic(topic)
     return results
+
+
+class _PartitionCounts:
+    """Feed the progress bar from workers' per-article events and finished partitions.
+
+    Events come on the client's event-loop thread and may arrive after their partition
+    has finished; a finished partition adds what its events had not, and later events
+    of it are ignored, so every article is counted exactly once.
+    """
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.seen: dict[int, int] = {}
+        self.done: set[int] = set()
+        self.lock = threading.Lock()
+
+    def event(self, event: tuple[float, tuple[int, int]]) -> None:
+        index, n = event[1]
+        with self.lock:
+            if index in self.done:
+                return
+            self.seen[index] = self.seen.get(index, 0) + n
+            self.bar.update(n)
+
+    def finished(self, index: int, articles: int) -> None:
+        with self.lock:
+            self.done.add(index)
+            self.bar.update(max(0, articles - self.seen.pop(index, 0)))
 
 
 def _collect(
