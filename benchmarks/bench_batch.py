@@ -16,6 +16,10 @@ What it measures (each figure printed):
   per CPU-second: the per-core cost, which does not depend on what else the
   machine is running (the 1-minute load average is printed too);
 * that the three runs wrote byte-identical files;
+* cost against article length (``--lengths``, default 10 kB, 100 kB, 1 MB and
+  10 MB): :func:`geokursk.extract_article` on one text made by repeating the
+  gold articles (as ``bench_scaling.py`` does), seconds, CPU seconds per MB
+  and the per-MB cost against the shortest text (near 1 when linear);
 * the cost of morphology (``--morphology``): extraction of the Russian and
   Ukrainian gold articles (``tests/data/articles``) with the pymorphy3
   dictionaries and with the suffix rules only, in the same process, plus the
@@ -209,6 +213,31 @@ def bench_morphology(rounds: int = 5) -> None:
     print(f"  cost ratio (rules-only speed / dictionary speed): {with_dicts / rules_only:.2f}x")
 
 
+def bench_lengths(kbs: list[int]) -> None:
+    """Print extraction time of one text of each length, and its per-MB cost ratio."""
+    from bench_scaling import _text
+
+    import geokursk
+
+    gc = geokursk.Geocoder()
+    geokursk.extract_article(_text(5), geocoder=gc)  # open and warm the stack
+    print("extraction cost against article length (one text each, same content repeated):")
+    base = None
+    for kb in kbs:
+        text = _text(kb)
+        cpu = time.process_time()
+        t0 = time.perf_counter()
+        found = len(geokursk.extract_article(text, geocoder=gc).places)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu
+        per_mb = cpu / (len(text.encode()) / 1e6)
+        base = base or per_mb
+        print(
+            f"  {kb:>6} kB  {wall:8.2f} s  {per_mb:7.2f} CPU s/MB  x{per_mb / base:5.2f} per MB "
+            f"vs {kbs[0]} kB   {found} mentions"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -216,9 +245,20 @@ def main() -> None:
     parser.add_argument(
         "--morphology", action="store_true", help="only measure the cost of morphology"
     )
+    parser.add_argument(
+        "--lengths",
+        type=int,
+        nargs="*",
+        default=[10, 100, 1000, 10000],
+        help="article lengths in kB for the cost-against-length run (none: skip it)",
+    )
+    parser.add_argument("--lengths-only", action="store_true", help="only the length run")
     args = parser.parse_args()
     if args.morphology:
         bench_morphology()
+        return
+    if args.lengths_only:
+        bench_lengths(args.lengths)
         return
 
     OUT.mkdir(exist_ok=True)
@@ -267,6 +307,8 @@ def main() -> None:
         f"1-min load average before/after: {load_before:.1f} / {load_after:.1f} "
         f"(other processes share the {os.cpu_count()} CPUs when it exceeds the worker count)"
     )
+    if args.lengths:
+        bench_lengths(args.lengths)
 
 
 if __name__ == "__main__":

@@ -505,10 +505,11 @@ class Geocoder:
             )
         rivers = {n for n in names if is_river(n)}
         cands = {n: self._candidates(n) for n in dict.fromkeys(names) if n not in rivers}
+        ctx = _Context.of(mentions)
         for n, cs in cands.items():
             is_area = split_area(fold(n))[1] is not None
             for c in cs:
-                _apply_context(c, mentions)
+                _apply_context(c, mentions, ctx)
                 _apply_prior(c, is_area)
         _apply_cohesion(cands)
         results = {n: _decide(n, cs, mentions, context, warnings) for n, cs in cands.items()}
@@ -784,13 +785,38 @@ def _in_area(place: Place, area: Place, level: str) -> bool:
     )
 
 
-def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
+@dataclass
+class _Context:
+    """What the context areas of one query allow, worked out once for all its candidates."""
+
+    origins: list[AreaMention]  # areas movement comes from ("from the Kursk region")
+    by_level: dict[str, list[Place]]  # the other areas, with the levels they imply
+    named: frozenset[str]  # ids of the areas named
+
+    @classmethod
+    def of(cls, mentions: Sequence[AreaMention]) -> _Context:
+        origins = [m for m in mentions if m.origin and m.level != "country"]
+        by_level: dict[str, list[Place]] = {}
+        for m in mentions:
+            if not m.origin:
+                by_level.setdefault(m.level, []).extend(m.places)
+        # A district implies its region; a region its country.
+        for a in by_level.get("admin2", []):
+            by_level.setdefault("_implied_admin1", []).append(a)
+        for lvl in ("admin1", "_implied_admin1"):
+            for a in by_level.get(lvl, []):
+                by_level.setdefault("_implied_country", []).append(a)
+        named = frozenset(a.id for lst in by_level.values() for a in lst)
+        return cls(origins, by_level, named)
+
+
+def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | None = None) -> None:
     c.total = c.name_score
     if not mentions:
         return
-    for m in mentions:
-        if not m.origin or m.level == "country":
-            continue
+    if ctx is None:
+        ctx = _Context.of(mentions)
+    for m in ctx.origins:
         # "Advancing from the Kursk region, they took Basivka": the place lies outside the
         # area of origin, within reach of it; a namesake inside it, or far away, loses.
         if any(_in_area(c.place, a, m.level) for a in m.places):
@@ -804,20 +830,11 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention]) -> None:
                 c.total += 6
                 c.supported = c.in_context = True
                 c.notes.append(f"{d:.0f} km from {m.label}, named as where the movement comes from")
-    mentions = [m for m in mentions if not m.origin]
-    if not mentions:
+    by_level = ctx.by_level
+    if not by_level:
         return
-    by_level: dict[str, list[Place]] = {}
-    for m in mentions:
-        by_level.setdefault(m.level, []).extend(m.places)
-    # A district implies its region; a region its country.
-    for a in by_level.get("admin2", []):
-        by_level.setdefault("_implied_admin1", []).append(a)
-    for lvl in ("admin1", "_implied_admin1"):
-        for a in by_level.get(lvl, []):
-            by_level.setdefault("_implied_country", []).append(a)
     p = c.place
-    if p.is_area and any(p.id == a.id for lst in by_level.values() for a in lst):
+    if p.is_area and p.id in ctx.named:
         c.notes.append("named in context")
         c.supported = c.in_context = True
         c.total += 5
