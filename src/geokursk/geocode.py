@@ -792,6 +792,11 @@ class _Context:
     origins: list[AreaMention]  # areas movement comes from ("from the Kursk region")
     by_level: dict[str, list[Place]]  # the other areas, with the levels they imply
     named: frozenset[str]  # ids of the areas named
+    # _in_area of a whole list, as set lookups: (area ids, country or admin-1 codes)
+    countries: tuple[frozenset[str], frozenset[str]] | None = None
+    regions: tuple[frozenset[str], frozenset[str]] | None = None
+    outside_country: str = ""
+    outside_region: str = ""
 
     @classmethod
     def of(cls, mentions: Sequence[AreaMention]) -> _Context:
@@ -807,7 +812,24 @@ class _Context:
             for a in by_level.get(lvl, []):
                 by_level.setdefault("_implied_country", []).append(a)
         named = frozenset(a.id for lst in by_level.values() for a in lst)
-        return cls(origins, by_level, named)
+        ctx = cls(origins, by_level, named)
+        if "country" in by_level or "_implied_country" in by_level:
+            allowed = by_level.get("country", []) + by_level.get("_implied_country", [])
+            ctx.countries = (
+                frozenset(a.id for a in allowed),
+                frozenset(a.country_code for a in allowed),
+            )
+            names = sorted({a.country_code for a in allowed})
+            ctx.outside_country = f"outside context country {'/'.join(names)}"
+        if "admin1" in by_level or "_implied_admin1" in by_level:
+            allowed = by_level.get("admin1", []) + by_level.get("_implied_admin1", [])
+            ctx.regions = (
+                frozenset(a.id for a in allowed),
+                frozenset(a.admin1_code for a in allowed if a.admin1_code),
+            )
+            labels = sorted({a.admin1 or a.name_latin for a in allowed})
+            ctx.outside_region = f"outside context region {' / '.join(labels)}"
+        return ctx
 
 
 def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | None = None) -> None:
@@ -823,9 +845,8 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | No
             c.total -= 6
             c.notes.append(f"inside {m.label}, named as where the movement comes from")
             continue
-        polygons = [g for a in m.places for g in _area_polygons(a)]
-        if polygons:
-            d = min(_km_to_polygon(c.place, g) for g in polygons)
+        d = _km_to_areas(c.place.lat, c.place.lon, tuple(a.id for a in m.places), m.places)
+        if d is not None:
             if d <= NEIGHBOUR_KM:
                 c.total += 6
                 c.supported = c.in_context = True
@@ -839,20 +860,19 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | No
         c.supported = c.in_context = True
         c.total += 5
         return
-    if "country" in by_level or "_implied_country" in by_level:
-        allowed = by_level.get("country", []) + by_level.get("_implied_country", [])
-        if not any(_in_area(p, a, "country") for a in allowed):
+    # as _in_area(p, a, level) for any allowed area a, by set lookups
+    if ctx.countries is not None:
+        ids, codes = ctx.countries
+        if p.id not in ids and p.country_code not in codes:
             c.eligible = False
-            names = sorted({a.country_code for a in allowed})
-            c.outside = f"outside context country {'/'.join(names)}"
+            c.outside = ctx.outside_country
             c.notes.append(c.outside)
             return
-    if "admin1" in by_level or "_implied_admin1" in by_level:
-        allowed = by_level.get("admin1", []) + by_level.get("_implied_admin1", [])
-        if not any(_in_area(p, a, "admin1") for a in allowed):
+    if ctx.regions is not None:
+        ids, codes = ctx.regions
+        if p.id not in ids and not (p.admin1_code and p.admin1_code in codes):
             c.eligible = False
-            labels = sorted({a.admin1 or a.name_latin for a in allowed})
-            c.outside = f"outside context region {' / '.join(labels)}"
+            c.outside = ctx.outside_region
             c.notes.append(c.outside)
             return
         c.total += 6
@@ -1371,16 +1391,42 @@ def _boundary_polygons() -> dict[str, tuple[str, Any]]:
     return out
 
 
-def _km_to_polygon(place: Place, polygon: Any) -> float:
+_KM_TO_AREAS: dict[tuple[float, float, tuple[str, ...]], float | None] = {}
+
+
+def _km_to_areas(
+    lat: float, lon: float, key: tuple[str, ...], areas: Sequence[Place]
+) -> float | None:
+    """Return the distance from a point to the nearest polygon of the areas, None if none.
+
+    Remembered by point and area ids (``key``): an area of origin is measured against
+    the same candidates in every sentence of an article.
+    """
+    memo_key = (lat, lon, key)
+    if memo_key in _KM_TO_AREAS:
+        return _KM_TO_AREAS[memo_key]
+    polygons = [g for a in areas for g in _area_polygons(a)]
+    d = min((_km_to_point(lat, lon, g) for g in polygons), default=None)
+    if len(_KM_TO_AREAS) >= MEMO_LIMIT:
+        _KM_TO_AREAS.clear()
+    _KM_TO_AREAS[memo_key] = d
+    return d
+
+
+def _km_to_point(lat: float, lon: float, polygon: Any) -> float:
     from shapely.geometry import Point
 
-    pt = Point(place.lon, place.lat)  # shapely wants (x=lon, y=lat)
+    pt = Point(lon, lat)  # shapely wants (x=lon, y=lat)
     if polygon.contains(pt):
         return 0.0
     from shapely.ops import nearest_points
 
     q = nearest_points(polygon, pt)[0]  # on the boundary, since the point is outside
-    return haversine_km(place.lat, place.lon, q.y, q.x)
+    return haversine_km(lat, lon, q.y, q.x)
+
+
+def _km_to_polygon(place: Place, polygon: Any) -> float:
+    return _km_to_point(place.lat, place.lon, polygon)
 
 
 # --- frames -------------------------------------------------------------------

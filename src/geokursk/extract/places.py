@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -384,9 +385,7 @@ def _judge_run(
     if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
         return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
     sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
-    common = sentence_initial and (
-        low[0] in _STOP_WORDS or re.search(rf"\b{re.escape(low[0])}\b", text) is not None
-    )
+    common = sentence_initial and (low[0] in _STOP_WORDS or _occurs_as_word(low[0], text))
     if hits and rel is None and not listed:
         # Without a place word before it, only a primary name counts ("Al" is an
         # alternate name of Halle, "Part" of some town): and never a sentence's first word
@@ -449,6 +448,26 @@ def _judge_run(
 
 _RIVER_BEFORE = re.compile(r"(?i)(?:\briver|\bрек[аиеуой]\w*|\bрічк[аиіуою]\w*|\bр\.)\s*$")
 _RIVER_AFTER = re.compile(r"(?i)^\s+river\b")
+
+
+def _occurs_as_word(word: str, text: str) -> bool:
+    """Tell whether ``word`` occurs in ``text`` as a whole word, exactly as given.
+
+    The words of a text are collected once (a long article asks this for every
+    sentence-initial name); a word with other characters than letters and digits is
+    searched for instead.
+    """
+    if _WORD_CHARS.fullmatch(word):
+        return word in _words_of(text)
+    return re.search(rf"\b{re.escape(word)}\b", text) is not None
+
+
+_WORD_CHARS = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=8)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(_WORD_CHARS.findall(text))
 
 
 def _river_phrase(text: str, start: int, end: int) -> str | None:
