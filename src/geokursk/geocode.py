@@ -1290,18 +1290,16 @@ def _main_names_next_door(named: Sequence[_Cand], mentions: Sequence[AreaMention
     outside = [c for c in named if c.how == "exact name" and c.place.ok and c.outside]
     if not outside:
         return []
-    polygons = [
-        g
-        for m in mentions
-        if not m.origin and m.level in ("admin1", "admin2")
-        for a in m.places
-        for g in _area_polygons(a)
+    areas = [
+        a for m in mentions if not m.origin and m.level in ("admin1", "admin2") for a in m.places
     ]
-    return [
-        c
-        for c in outside
-        if polygons and min(_km_to_polygon(c.place, g) for g in polygons) <= NEIGHBOUR_KM
-    ]
+    key = tuple(a.id for a in areas)
+    out = []
+    for c in outside:
+        d = _km_to_areas(c.place.lat, c.place.lon, key, areas)
+        if d is not None and d <= NEIGHBOUR_KM:
+            out.append(c)
+    return out
 
 
 def _namesakes_next_door(
@@ -1340,12 +1338,13 @@ def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand
     outside = [c for c in named if c.place.ok and c.outside and c.how in EXACT_KINDS]
     if not outside:
         return None
-    polygons = [g for m in mentions for a in m.places for g in _area_polygons(a)]
-    if not polygons:
-        return None
+    areas = [a for m in mentions for a in m.places]
+    key = tuple(a.id for a in areas)
     near: list[tuple[float, _Cand]] = []
     for c in outside:
-        d = min(_km_to_polygon(c.place, g) for g in polygons)
+        d = _km_to_areas(c.place.lat, c.place.lon, key, areas)
+        if d is None:  # no polygon for any of the areas
+            return None
         if d <= NEIGHBOUR_KM:
             near.append((d, c))
     distinct = [
@@ -1423,10 +1422,6 @@ def _km_to_point(lat: float, lon: float, polygon: Any) -> float:
 
     q = nearest_points(polygon, pt)[0]  # on the boundary, since the point is outside
     return haversine_km(lat, lon, q.y, q.x)
-
-
-def _km_to_polygon(place: Place, polygon: Any) -> float:
-    return _km_to_point(place.lat, place.lon, polygon)
 
 
 # --- frames -------------------------------------------------------------------
