@@ -159,7 +159,8 @@ COHESION_KM = 30.0
 #: Names passed together support each other only within this many distinct names
 #: before and after them in the input (a claim, a sentence, a window of a long list).
 COHESION_WINDOW = 12
-#: Entries kept in a geocoder's per-run caches (candidates by name, areas by context).
+#: Entries kept in a geocoder's per-run caches (candidates by name, areas by context,
+#: answers by names and context).
 MEMO_LIMIT = 50_000
 MAX_ALTERNATIVES = 8
 
@@ -358,6 +359,8 @@ class Geocoder:
         # share places, tables that repeat names); the caches are cleared when full.
         self._memo_cands: dict[str, tuple[_Cand, ...]] = {}
         self._memo_areas: dict[str, tuple[AreaMention, ...]] = {}
+        self._memo_answers: dict[tuple[tuple[str, ...], str | None], tuple[GeocodeResult, ...]]
+        self._memo_answers = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -496,6 +499,16 @@ class Geocoder:
                 raise InvalidQueryError(
                     f"place name #{i + 1} is {n!r}: give a non-empty name with letters"
                 )
+        # Answers are immutable: the same names in the same context (a region named in every
+        # article, a claim's places) are answered once per geocoder.
+        memo_key = (tuple(names), context)
+        known = self._memo_answers.get(memo_key)
+        if known is None:
+            known = tuple(self._geocode_many(names, context))
+            _remember(self._memo_answers, memo_key, known)
+        return list(known)
+
+    def _geocode_many(self, names: Sequence[str], context: str | None) -> list[GeocodeResult]:
         mentions = self.find_areas(context)
         warnings: tuple[str, ...] = ()
         if context and context.strip() and not mentions:
@@ -631,7 +644,7 @@ class Geocoder:
         return list(by_id.values())
 
 
-def _remember(memo: dict[str, Any], key: str, value: Any) -> None:
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     if len(memo) >= MEMO_LIMIT:
         memo.clear()
     memo[key] = value
