@@ -396,3 +396,20 @@ def test_a_district_is_read_in_the_region_named_with_it(gc: Geocoder) -> None:
     r = gc.geocode("Plekhovo", context=text)
     assert r.status == "resolved" and r.place is not None
     assert r.place.admin1 == "Ivanovskaya Oblast"
+
+
+def test_skeleton_edits_find_a_consonant_changed_in_the_middle(gc: Geocoder) -> None:
+    gaz = gc.gazetteer
+    # plekhovo is plhv; plsv differs in its third letter, so it shares neither the first
+    # nor the last three letters of the skeleton with it
+    assert "plekhovo" in gaz.keys_by_skeleton_edits("plsv")
+    assert "plekhovo" in gaz.keys_by_skeleton_edits("plhvk")  # one letter added
+    assert gaz.keys_by_skeleton_edits("phv") == []  # too short to search
+
+
+def test_misspelling_in_the_middle_of_a_short_name_is_found(gc: Geocoder) -> None:
+    # Podhur for Podshur (Udmurtia): the dropped s changes both ends of the skeleton block
+    r = gc.geocode("Podhur")
+    assert r.status == "resolved"
+    assert r.place is not None and r.place.name_latin == "Podshur"
+    assert r.reason.startswith("fuzzy match 'podshur'")

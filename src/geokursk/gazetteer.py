@@ -534,6 +534,46 @@ class Gazetteer:
         )
         return [str(r[0]) for r in rows]
 
+    def keys_by_skeleton_edits(self, skel: str, *, limit: int = 5000) -> list[str]:
+        """Return distinct name keys whose skeleton is one edit away from ``skel``.
+
+        One consonant changed, added or dropped anywhere (``mnhm`` finds ``mnkm``,
+        ``rmsn`` finds ``rmvsn``), where blocking on the first or last three letters
+        misses an edit in the middle of a short skeleton.  Each pattern is a ``GLOB``
+        on the skeleton index, or on the reversed one when the edit lies in the first
+        half, so that at least half the skeleton is a fixed index prefix.
+
+        Parameters
+        ----------
+        skel : str
+            A skeleton (:func:`geokursk.normalize.skeleton`) of at least 4 letters;
+            shorter ones give ``[]`` (one edit of 3 letters matches too much).
+        limit : int
+            Keys read per pattern at most.
+        """
+        n = len(skel)
+        if n < 4 or not skel.replace(" ", "").isalnum():
+            return []
+        patterns: set[str] = set()
+        for i in range(n + 1):
+            if i < n:
+                patterns.add(skel[:i] + "?" + skel[i + 1 :])  # changed
+                patterns.add(skel[:i] + skel[i + 1 :])  # dropped
+            patterns.add(skel[:i] + "?" + skel[i:])  # added
+        out: set[str] = set()
+        for pat in sorted(patterns):
+            wild = pat.find("?")
+            if wild < 0:
+                rows = self._rows("SELECT key FROM keys WHERE skel = ? LIMIT ?", (pat, limit))
+            elif wild >= len(pat) - 1 - wild:  # the fixed part before the wildcard is longer
+                rows = self._rows("SELECT key FROM keys WHERE skel GLOB ? LIMIT ?", (pat, limit))
+            else:
+                rows = self._rows(
+                    "SELECT key FROM keys WHERE rskel GLOB ? LIMIT ?", (pat[::-1], limit)
+                )
+            out.update(str(r[0]) for r in rows)
+        return sorted(out)
+
     def places_by_rowids(self, rowids: Iterable[int]) -> dict[int, Place]:
         """Return places keyed by internal row id."""
         return self._places_by_rowid(rowids)

@@ -637,6 +637,11 @@ class Geocoder:
                 block.update(gaz.keys_by_skeleton_prefix(sk[:3]))
                 block.update(gaz.keys_by_skeleton_prefix(sk[::-1][:3], reverse=True))
             near = _best_keys(keys, block, FUZZY_ACCEPT, limit=25)
+            if not near:
+                # An edit in the middle of a short name changes both ends of the block
+                # (Minokhamo for Minokamo): the skeletons one consonant away are scored.
+                edits = {k for sk in sorted(skels) for k in gaz.keys_by_skeleton_edits(sk)}
+                near = _best_keys(keys, edits, FUZZY_ACCEPT, limit=25)
             for hit in gaz.by_keys(near):
                 add(hit.place, near[hit.key], "fuzzy match", hit.key, near[hit.key])
                 if by_id[hit.place.id].how == "fuzzy match":
