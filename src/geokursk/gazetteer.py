@@ -65,6 +65,8 @@ FORMAT_NAME = "geokursk-gazetteer"
 FORMAT_VERSION = "3"
 #: Places kept in memory per open gazetteer once read (each is ~1 kB); cleared when full.
 PLACE_CACHE_LIMIT = 100_000
+#: Name-key lookups remembered per open gazetteer; cleared when full.
+HITS_MEMO_LIMIT = 50_000
 
 #: Feature codes that denote an area rather than a point-like place.
 AREA_FEATURES = frozenset(
@@ -375,6 +377,7 @@ class Gazetteer:
             )
         self._local = threading.local()
         self._place_cache: dict[int, Place] = {}
+        self._hits_memo: dict[tuple[str, ...], tuple[NameHit, ...]] = {}
         self.meta = self._read_meta()
 
     # SQLite connections may not cross threads; keep one per thread.
@@ -501,11 +504,21 @@ class Gazetteer:
 
     def by_keys(self, keys: Iterable[str]) -> list[NameHit]:
         """Return every place indexed under one of these folded Latin keys."""
-        ks = sorted(set(keys))
+        ks = tuple(sorted(set(keys)))
         if not ks:
             return []
-        marks = ",".join("?" * len(ks))
-        return self._hits(f"SELECT place, key, kind FROM names WHERE key IN ({marks})", ks)
+        # Extraction looks up every capitalised word of every article: the same keys
+        # come back again and again, and hits are immutable.
+        known = self._hits_memo.get(ks)
+        if known is None:
+            marks = ",".join("?" * len(ks))
+            known = tuple(
+                self._hits(f"SELECT place, key, kind FROM names WHERE key IN ({marks})", ks)
+            )
+            if len(self._hits_memo) >= HITS_MEMO_LIMIT:
+                self._hits_memo.clear()
+            self._hits_memo[ks] = known
+        return list(known)
 
     def keys_by_skeletons(self, skeletons: Iterable[str], *, limit: int = 20000) -> list[str]:
         """Return distinct name keys whose skeleton equals one of ``skeletons``."""
