@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import iuliia
 import translitua
@@ -217,14 +218,35 @@ def romanize(name: str) -> tuple[str, ...]:
     russian = bool(_RUSSIAN_ONLY.search(name))
     forms: list[str] = []
     if ukrainian:
-        forms += [translitua.translit(name, s) for s in _UKRAINIAN_SCHEMES]
+        forms += [_translate(s, name) for s in _UKRAINIAN_SCHEMES]
     if russian or not ukrainian:
-        forms += [s.translate(name) for s in _RUSSIAN_SCHEMES]
+        forms += [_translate(s, name) for s in _RUSSIAN_SCHEMES]
         # Some systems keep "ё" as is; make it Latin "e" so keys stay Latin.
         forms = [f.replace("ё", "e").replace("Ё", "E") for f in forms]
     if not ukrainian and not russian:
-        forms += [translitua.translit(name, s) for s in _UKRAINIAN_SCHEMES[:1]]
+        forms += [_translate(s, name) for s in _UKRAINIAN_SCHEMES[:1]]
     return tuple(dict.fromkeys(_finish(f) for f in forms))
+
+
+def _translate(system: Any, name: str) -> str:
+    """Romanise ``name`` by one system; lowercase phrases word by word, each word cached.
+
+    Every system romanises each word on its own (word-initial rules look at the word
+    only), so a phrase is the romanised words joined again; only a whole-string case
+    rule (translitua upper-cases the result of an upper-case source) looks further,
+    and it cannot fire on lowercase text.  Extraction romanises every n-gram of every
+    Cyrillic article while looking for area names: the words repeat, the n-grams less.
+    """
+    if " " in name and name.islower():
+        return " ".join(_translate_word(system, w) for w in name.split(" "))
+    return _translate_word(system, name)
+
+
+@lru_cache(maxsize=262144)
+def _translate_word(system: Any, word: str) -> str:
+    if system in _UKRAINIAN_SCHEMES:
+        return str(translitua.translit(word, system))
+    return str(system.translate(word))
 
 
 def _finish(form: str) -> str:
