@@ -65,6 +65,8 @@ FORMAT_NAME = "geokursk-gazetteer"
 FORMAT_VERSION = "3"
 #: Places kept in memory per open gazetteer once read (each is ~1 kB); cleared when full.
 PLACE_CACHE_LIMIT = 100_000
+#: Bytes of a gazetteer file SQLite reads through a memory map (address space, not memory).
+MMAP_BYTES = 1 << 30
 #: Name-key lookups remembered per open gazetteer; cleared when full.
 HITS_MEMO_LIMIT = 50_000
 
@@ -388,6 +390,9 @@ class Gazetteer:
             try:
                 conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
                 conn.execute("PRAGMA query_only = 1")
+                # Read pages through a memory map: no read call per page of the random
+                # row lookups a query makes (the file is read-only and immutable).
+                conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             except sqlite3.Error as exc:
                 raise GazetteerNotFoundError(self.path, str(exc)) from exc
             self._local.conn = conn
