@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_geocode.py [--rows 1000000] [--queries 300]
+    .venv/bin/python benchmarks/bench_geocode.py --build-only [--rows 1000000]
 
 What it measures (each figure printed, with a ratio against a baseline run
 in the same process):
@@ -14,7 +15,13 @@ in the same process):
   top-1 agreement between the two (same best name key, or an equal score);
 * cold start: a fresh interpreter importing geokursk and answering one
   query (median of 5 runs);
-* index build rows/s of ``build_gazetteer`` on the large file;
+* index build rows/s of ``build_gazetteer`` on the large file, versus the bare
+  cost of reading the same file in Python (decode each line, split it on tabs),
+  and the peak RSS of the build.  The build runs in a fresh child process, so its
+  peak RSS is that process's high-water mark (``ru_maxrss``), printed together
+  with the part already reached before the build (interpreter and imports); the
+  bare parse runs in the same child just before the build.  ``--build-only``
+  runs this part alone;
 * reverse geocoding (``geokursk.reverse``) of ``--reverse-points`` random points
   (default 100,000, uniform over 44-57 N, 22-41 E: Ukraine, Belarus, western
   Russia, their neighbours and two seas) in points/s, whole answer and nearest
@@ -34,6 +41,7 @@ Belarus.  Fuzzy queries are real names with one news-style change
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import sqlite3
@@ -47,7 +55,6 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from geokursk.build import build_gazetteer
 from geokursk.gazetteer import Gazetteer, default_gazetteer_path
 from geokursk.geocode import Geocoder
 from geokursk.normalize import _fold, fold, latin_forms
@@ -410,6 +417,57 @@ def bench_reverse(n_points: int, n_brute: int, seed: int = 5) -> None:
     )
 
 
+#: Run in a fresh interpreter: the bare parse of the file, then the build, with the
+#: process's peak RSS (``ru_maxrss``, KiB on Linux) before and after the build.
+_BUILD_CHILD = """
+import json, resource, sys, time
+src, out = sys.argv[1], sys.argv[2]
+from geokursk.build import build_gazetteer
+t0 = time.perf_counter()
+rows = 0
+with open(src, "rb") as fh:
+    for raw in fh:
+        cols = raw.decode("utf-8").rstrip("\\n").split("\\t")
+        rows += 1
+parse = time.perf_counter() - t0
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+stats = build_gazetteer([src], out, progress=False)
+dt = time.perf_counter() - t0
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"stats": stats, "seconds": dt, "parse_rows": rows, "parse_seconds": parse,
+                  "rss_before_kib": rss0, "rss_peak_kib": rss1}))
+"""
+
+
+def bench_build(src: Path, gaz: Path) -> None:
+    """Time ``build_gazetteer`` on ``src`` in a child process; print rows/s and peak RSS."""
+    res = subprocess.run(
+        [sys.executable, "-c", _BUILD_CHILD, str(src), str(gaz)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    r = json.loads(res.stdout.strip().splitlines()[-1])
+    stats, dt = r["stats"], r["seconds"]
+    rate = stats["places"] / dt
+    parse_rate = r["parse_rows"] / r["parse_seconds"]
+    print(
+        f"index build: {stats['places']:,} rows, {stats['names']:,} name keys in {dt:.1f} s "
+        f"= {rate:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB"
+    )
+    print(
+        f"bare parse (read, decode, split on tabs; same process): {parse_rate:,.0f} rows/s | "
+        f"build {rate:,.0f} rows/s = {rate / parse_rate:.3f}x the bare parse "
+        f"({parse_rate / rate:.1f}x slower)"
+    )
+    print(
+        f"build peak RSS: {r['rss_peak_kib'] / 1024:,.0f} MB (high-water mark of the child "
+        f"process, ru_maxrss; {r['rss_before_kib'] / 1024:,.0f} MB of it reached before the "
+        "build: interpreter, imports, bare parse)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -419,11 +477,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reverse-points", type=int, default=100_000)
     ap.add_argument("--reverse-brute", type=int, default=300, help="points for the slow baseline")
     ap.add_argument("--reverse-only", action="store_true", help="run the reverse benchmark only")
+    ap.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only generate the --rows GeoNames file and time the index build",
+    )
     args = ap.parse_args(argv)
     rng = random.Random(11)
     if args.reverse_only:
         bench_reverse(args.reverse_points, args.reverse_brute)
         return 0
+    if args.build_only:
+        return run_large(args, rng, build_only=True)
 
     shipped = default_gazetteer_path()
     with sqlite3.connect(f"{shipped.resolve().as_uri()}?mode=ro", uri=True) as c:
@@ -448,18 +513,22 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.skip_large:
         return 0
+    return run_large(args, rng)
+
+
+def run_large(args: argparse.Namespace, rng: random.Random, *, build_only: bool = False) -> int:
+    """Generate the large GeoNames file, time its index build, then geocode on it.
+
+    ``build_only`` stops after the build.
+    """
     src = OUT / "synthetic_allCountries.txt"
     t0 = time.perf_counter()
     names = write_synthetic(src, args.rows)
     print(f"\ngenerated {args.rows:,} GeoNames rows in {time.perf_counter() - t0:.1f} s -> {src}")
     gaz = OUT / "synthetic.sqlite"
-    t0 = time.perf_counter()
-    stats = build_gazetteer([src], gaz, progress=False)
-    dt = time.perf_counter() - t0
-    print(
-        f"index build: {stats['places']:,} rows, {stats['names']:,} name keys in {dt:.1f} s "
-        f"= {stats['places'] / dt:,.0f} rows/s; file {gaz.stat().st_size / 1e6:.0f} MB"
-    )
+    bench_build(src, gaz)
+    if build_only:
+        return 0
     exact = rng.sample(names, args.queries)
     truth = rng.sample(names, args.queries)
     fuzzy = [misspell(n, rng) for n in truth]

@@ -28,6 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -97,6 +98,7 @@ class PlaceRecord:
     name_rank: int = 5
 
 
+@lru_cache(maxsize=1 << 16)
 def _usable_alt(name: str) -> bool:
     """Keep alternate names a reader could type: Latin or Cyrillic, not codes or URLs."""
     if not name or len(name) > 80 or name.startswith("http"):
@@ -120,6 +122,17 @@ def _index_forms(name: str) -> set[str]:
     if has_cyrillic(name):
         keys |= {k.replace("dzh", "j") for k in keys if "dzh" in k}
     return keys
+
+
+#: Names memoised by :func:`_index_entries`.  GeoNames repeats names hugely (thousands
+#: of Ivanovka), so most rows are answered from the cache; the bound keeps memory flat.
+_NAME_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def _index_entries(name: str) -> tuple[tuple[str, str], ...]:
+    """Return ``(key, skeleton)`` of every index key of ``name``, keys sorted."""
+    return tuple((key, skeleton(key)) for key in sorted(_index_forms(name)))
 
 
 def area_stems(name: str) -> set[str]:
@@ -195,11 +208,8 @@ class GazetteerWriter:
 
     def add(self, rec: PlaceRecord) -> int:
         """Queue one place and its name keys; return its row id."""
-        self._rowid += 1
-        rid = self._rowid
-        self._places.append(
+        return self._add_row(
             (
-                rid,
                 rec.id,
                 rec.name,
                 rec.name_latin,
@@ -220,16 +230,35 @@ class GazetteerWriter:
                 rec.layer,
                 rec.points,
                 rec.gn_id,
-            )
+            ),
+            rec.names,
+            rec.alt_names,
+            rec.former_names,
         )
+
+    def _add_row(
+        self,
+        row: tuple[object, ...],
+        names: Sequence[str],
+        alt_names: Sequence[str],
+        former_names: Sequence[str] = (),
+    ) -> int:
+        """Queue a place given as the columns of ``places`` after ``rowid``; return its row id.
+
+        A key is indexed once per place, under the first of its kinds
+        (``name``, ``alt``, ``former``) that gives it.
+        """
+        self._rowid += 1
+        rid = self._rowid
+        self._places.append((rid, *row))
+        queue = self._names
         seen: set[str] = set()
-        kinds = (("name", rec.names), ("alt", rec.alt_names), ("former", rec.former_names))
-        for kind, names in kinds:
-            for nm in names:
-                for key in sorted(_index_forms(nm)):
+        for kind, group in (("name", names), ("alt", alt_names), ("former", former_names)):
+            for nm in group:
+                for key, skel in _index_entries(nm):
                     if key not in seen:
                         seen.add(key)
-                        self._names.append((key, skeleton(key), rid, kind))
+                        queue.append((key, skel, rid, kind))
         self.count += 1
         if len(self._places) >= _BATCH:
             self.flush()
@@ -237,10 +266,11 @@ class GazetteerWriter:
 
     def add_names(self, rowid: int, names: Iterable[str], kind: str = "alt") -> None:
         """Index extra names for an already added place."""
+        queue = self._names
         for nm in names:
-            for key in sorted(_index_forms(nm)):
-                self._names.append((key, skeleton(key), rowid, kind))
-        if len(self._names) >= _BATCH * 4:
+            for key, skel in _index_entries(nm):
+                queue.append((key, skel, rowid, kind))
+        if len(queue) >= _BATCH * 4:
             self.flush()
 
     def add_area(self, rowid: int, level: str, stems: Iterable[str]) -> None:
@@ -439,9 +469,16 @@ def _rows(
 ) -> Iterator[tuple[int, list[str]]]:
     allowed = (ncols,) if isinstance(ncols, int) else ncols
     with _open_text(path) as (fh, _size):
-        for lineno, line, n in _lines(fh, path):
+        # The loop of :func:`_lines`, inlined: this runs once per line of a large dump.
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise GazetteerFormatError(
+                    path, lineno, f"not UTF-8 (byte {exc.start + 1} of the line: {exc.reason})"
+                ) from None
             if progress is not None:
-                progress(n)
+                progress(len(raw))
             if not line.strip() or line.startswith("#"):
                 continue
             cols = line.rstrip("\n").rstrip("\r").split("\t")
@@ -488,6 +525,41 @@ def iter_geonames(
         On a malformed row, naming the file and line.
     """
     p = Path(path)
+    for c, lat, lon, population, alts in _geonames_rows(p, feature_classes, progress):
+        ru, uk = _split_cyrillic(alts)
+        yield PlaceRecord(
+            id=f"gn:{c[0]}",
+            name=c[1],
+            name_latin=c[2] or c[1],
+            name_ru=ru,
+            name_uk=uk,
+            feature_code=c[7] or c[6],
+            country_code=c[8],
+            admin1=None,
+            admin2=None,
+            lat=lat,
+            lon=lon,
+            population=population,
+            source="geonames",
+            quality="ok",
+            provenance=f"GeoNames {p.name} geonameid {c[0]} (CC BY 4.0)",
+            admin1_code=f"{c[8]}.{c[10]}" if c[10] else "",
+            admin2_stem=f"code:{c[11]}" if c[11] else "",
+            names=[c[1], c[2]] if c[2] and c[2] != c[1] else [c[1]],
+            alt_names=alts,
+            gn_id=int(c[0]),
+        )
+
+
+def _geonames_rows(
+    p: Path,
+    feature_classes: Sequence[str] | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[list[str], float, float, int | None, list[str]]]:
+    """Validate the kept rows of a main dump.
+
+    Yields ``(columns, latitude, longitude, population, usable alternate names)``.
+    """
     keep = set(feature_classes) if feature_classes else None
     for lineno, c in _rows(p, MAIN_COLUMNS, progress):
         if keep is not None and c[6] not in keep:
@@ -499,30 +571,7 @@ def iter_geonames(
         lat = _float(p, lineno, c[4], "latitude", -90, 90)
         lon = _float(p, lineno, c[5], "longitude", -180, 180)
         alts = [a for a in c[3].split(",") if _usable_alt(a)] if c[3] else []
-        ru, uk = _split_cyrillic(alts)
-        latin = c[2] or c[1]
-        yield PlaceRecord(
-            id=f"gn:{c[0]}",
-            name=c[1],
-            name_latin=latin,
-            name_ru=ru,
-            name_uk=uk,
-            feature_code=c[7] or c[6],
-            country_code=c[8],
-            admin1=None,
-            admin2=None,
-            lat=lat,
-            lon=lon,
-            population=_population(p, lineno, c[14]),
-            source="geonames",
-            quality="ok",
-            provenance=f"GeoNames {p.name} geonameid {c[0]} (CC BY 4.0)",
-            admin1_code=f"{c[8]}.{c[10]}" if c[10] else "",
-            admin2_stem=f"code:{c[11]}" if c[11] else "",
-            names=[c[1], c[2]] if c[2] and c[2] != c[1] else [c[1]],
-            alt_names=alts,
-            gn_id=int(c[0]),
-        )
+        yield c, lat, lon, _population(p, lineno, c[14]), alts
 
 
 def iter_postal(
@@ -712,16 +761,7 @@ def _build(
         admin_names: dict[tuple[str, str], str] = {}
         for p, fmt in formats:
             if fmt == "geonames":
-                for rec in iter_geonames(p, feature_classes=feature_classes, progress=tick):
-                    rid = w.add(rec)
-                    if rec.feature_code in ("ADM1", "ADM2", "PCLI"):
-                        level = {"ADM1": "admin1", "ADM2": "admin2", "PCLI": "country"}
-                        stems = set()
-                        for nm in [rec.name, rec.name_latin, *rec.alt_names]:
-                            stems |= area_stems(nm)
-                        w.add_area(rid, level[rec.feature_code], stems)
-                        if rec.feature_code == "ADM1":
-                            admin_names[(rec.country_code, rec.admin1_code)] = rec.name_latin
+                _add_geonames(w, p, feature_classes, tick, admin_names)
             elif fmt == "postal":
                 for rec in postal_records(p, tick):
                     w.add(rec)
@@ -754,6 +794,63 @@ def _build(
         with sqlite3.connect(Path(output)) as c:
             stats["names"] = int(c.execute("SELECT count(*) FROM names").fetchone()[0])
     return stats
+
+
+_AREA_LEVELS = {"ADM1": "admin1", "ADM2": "admin2", "PCLI": "country"}
+
+
+def _add_geonames(
+    w: GazetteerWriter,
+    p: Path,
+    feature_classes: Sequence[str] | None,
+    tick: Callable[[int], None] | None,
+    admin_names: dict[tuple[str, str], str],
+) -> None:
+    """Write the places of a main dump.
+
+    The rows are those :func:`iter_geonames` gives, written without making a
+    :class:`PlaceRecord` of each.
+    """
+    source = f"GeoNames {p.name} geonameid "
+    for c, lat, lon, population, alts in _geonames_rows(p, feature_classes, tick):
+        gid, name, latin, cc = c[0], c[1], c[2] or c[1], c[8]
+        feature_code = c[7] or c[6]
+        admin1_code = f"{cc}.{c[10]}" if c[10] else ""
+        ru, uk = _split_cyrillic(alts) if alts else (None, None)
+        rid = w._add_row(
+            (
+                f"gn:{gid}",
+                name,
+                latin,
+                ru,
+                uk,
+                feature_code,
+                cc,
+                None,
+                None,
+                round(lat, 6),
+                round(lon, 6),
+                population,
+                "geonames",
+                "ok",
+                f"{source}{gid} (CC BY 4.0)",
+                admin1_code,
+                f"code:{c[11]}" if c[11] else "",
+                "",
+                "",
+                int(gid),
+            ),
+            [name, c[2]] if c[2] and c[2] != name else [name],
+            alts,
+        )
+        level = _AREA_LEVELS.get(feature_code)
+        if level is not None:
+            stems: set[str] = set()
+            for nm in [name, latin, *alts]:
+                stems |= area_stems(nm)
+            w.add_area(rid, level, stems)
+            if feature_code == "ADM1":
+                admin_names[(cc, admin1_code)] = latin
 
 
 #: GeoNames feature classes (https://www.geonames.org/export/codes.html).

@@ -179,6 +179,10 @@ def _fold_short(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii() and text.replace(" ", "").isalnum():
+        # ASCII letters, digits and spaces only (most names): nothing to decompose or
+        # drop, so folding is lowercasing and collapsing the spaces, with the same result.
+        return " ".join(text.lower().split()) if " " in text else text.lower()
     decomposed = unicodedata.normalize("NFKD", INVISIBLE.sub("", text))
     if not decomposed.isascii():  # ASCII has no combining marks to drop
         decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -251,6 +255,8 @@ def _translate_word(system: Any, word: str) -> str:
 
 def _finish(form: str) -> str:
     """Romanise letters one family's systems left (names mixing ы and і exist in the data)."""
+    if form.isascii():
+        return form
     if has_cyrillic(form):
         form = iuliia.WIKIPEDIA.translate(form)
     if has_cyrillic(form):
@@ -271,6 +277,7 @@ _ENDING_VARIANTS: tuple[tuple[str, str], ...] = (
     ("oye", "oe"),
     ("eye", "ee"),
 )
+_ENDING_OLD = tuple(old for old, _new in _ENDING_VARIANTS)
 
 
 def name_key(name: str) -> str:
@@ -317,6 +324,8 @@ def latin_forms(name: str) -> frozenset[str]:
         if not key:
             continue
         keys.add(key)
+        if not key.endswith(_ENDING_OLD) and " " not in key:
+            continue  # no word has an ending to vary (the loop below would add nothing)
         words = key.split(" ")
         for old, new in _ENDING_VARIANTS:
             changed = [w[: -len(old)] + new if w.endswith(old) else w for w in words]
@@ -345,7 +354,7 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("q", "k"),
     ("j", "y"),
 )
-_VOWELS = re.compile(r"[aeiouy]")
+_DROP_VOWELS = str.maketrans("", "", "aeiouy")
 _REPEATS = re.compile(r"(.)\1+")
 # Iotated vowels (я ю є) are written ya/ia, yu/iu, ye/ie; Russian о, е, ы, и and
 # Ukrainian і, и, е alternate between the two languages' forms of one name
@@ -357,7 +366,7 @@ _FINAL_VOWELS = re.compile(r"[aiu]+$")
 
 def _merged_words(key: str) -> list[str]:
     """Split a key into words with the consonant groups of :data:`_SKELETON_RULES` merged."""
-    if has_cyrillic(key):
+    if not key.isascii() and has_cyrillic(key):
         key = fold(romanize(key)[0])
     words = []
     for word in key.split():
@@ -423,7 +432,7 @@ def skeleton(key: str) -> str:
     for w in _merged_words(key):
         if not w:
             continue
-        head, tail = w[0], _VOWELS.sub("", w[1:])
+        head, tail = w[0], w[1:].translate(_DROP_VOWELS)
         if head in "yj" and tail:
             head, tail = tail[0], tail[1:]
         out.append(_REPEATS.sub(r"\1", head + tail))
