@@ -18,7 +18,7 @@ in the same process):
 * index build rows/s of ``build_gazetteer`` on the large file, versus the bare
   cost of reading the same file in Python (decode each line, split it on tabs),
   and the peak RSS of the build.  The build runs in a fresh child process, so its
-  peak RSS is that process's high-water mark (``ru_maxrss``), printed together
+  peak RSS is that process's high-water mark (``VmHWM``), printed together
   with the part already reached before the build (interpreter and imports); the
   bare parse runs in the same child just before the build.  ``--build-only``
   runs this part alone;
@@ -418,10 +418,21 @@ def bench_reverse(n_points: int, n_brute: int, seed: int = 5) -> None:
 
 
 #: Run in a fresh interpreter: the bare parse of the file, then the build, with the
-#: process's peak RSS (``ru_maxrss``, KiB on Linux) before and after the build.
+#: process's peak RSS before and after the build: ``VmHWM`` of /proc/self/status (KiB),
+#: which starts afresh at exec, unlike ``ru_maxrss`` (Linux keeps the forking parent's
+#: high-water mark across exec); ``ru_maxrss`` where /proc is missing.
 _BUILD_CHILD = """
 import json, resource, sys, time
 src, out = sys.argv[1], sys.argv[2]
+def peak_kib():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from geokursk.build import build_gazetteer
 t0 = time.perf_counter()
 rows = 0
@@ -430,11 +441,11 @@ with open(src, "rb") as fh:
         cols = raw.decode("utf-8").rstrip("\\n").split("\\t")
         rows += 1
 parse = time.perf_counter() - t0
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss0 = peak_kib()
 t0 = time.perf_counter()
 stats = build_gazetteer([src], out, progress=False)
 dt = time.perf_counter() - t0
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss1 = peak_kib()
 print(json.dumps({"stats": stats, "seconds": dt, "parse_rows": rows, "parse_seconds": parse,
                   "rss_before_kib": rss0, "rss_peak_kib": rss1}))
 """
@@ -463,7 +474,7 @@ def bench_build(src: Path, gaz: Path) -> None:
     )
     print(
         f"build peak RSS: {r['rss_peak_kib'] / 1024:,.0f} MB (high-water mark of the child "
-        f"process, ru_maxrss; {r['rss_before_kib'] / 1024:,.0f} MB of it reached before the "
+        f"process, VmHWM; {r['rss_before_kib'] / 1024:,.0f} MB of it reached before the "
         "build: interpreter, imports, bare parse)"
     )
 

@@ -16,14 +16,16 @@ from collections.abc import Iterable, Sequence
 from geokursk.gazetteer import AreaName, Place
 from geokursk.normalize import (
     has_cyrillic,
+    is_area_word,
     latin_forms,
     skeleton,
     split_area,
     stem,
     stems_compatible,
+    word_forms,
 )
 
-__all__ = ["area_matches", "match_area"]
+__all__ = ["area_matches", "match_area", "may_name_area"]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -91,6 +93,72 @@ def area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[AreaN
                 if i not in found and (s == a.stem or stems_compatible(s, a.stem)):
                     found[i] = a
     return [found[i] for i in sorted(found)]
+
+
+def may_name_area(first: str, last: str, words: int, areas: Sequence[AreaName]) -> bool:
+    """Tell cheaply whether a phrase can name an area; False: :func:`match_area` finds none.
+
+    A phrase names an area only with an area word as its first or last word
+    (``kursk oblast``), or as a whole country or region name (``south korea``,
+    ``донеччині``), which starts with the first word of one.  Looking at the forms
+    of its first and last words (:func:`geokursk.normalize.word_forms`) rules out
+    almost every n-gram of a text without romanising it.
+
+    Parameters
+    ----------
+    first, last : str
+        The phrase's first and last folded words.
+    words : int
+        How many words the phrase has.
+    areas : sequence of AreaName
+        :meth:`geokursk.gazetteer.Gazetteer.areas`.
+    """
+    if words >= 2 and (_has_area_form(first) or _has_area_form(last)):
+        return True
+    memo = _bare_starts(areas)
+    known = memo.get(first)
+    if known is None:
+        plain, stemmed = _bare_first_words(areas)
+        known = any(f in plain or stem(f) in stemmed for f in word_forms(first))
+        if len(memo) >= _MATCH_MEMO_LIMIT:
+            memo.clear()
+        memo[first] = known
+    return known
+
+
+@functools.lru_cache(maxsize=131072)
+def _has_area_form(word: str) -> bool:
+    return any(is_area_word(f) for f in word_forms(word))
+
+
+_BARE_FIRST: dict[int, tuple[Sequence[AreaName], tuple[frozenset[str], frozenset[str]]]] = {}
+_BARE_STARTS: dict[int, tuple[Sequence[AreaName], dict[str, bool]]] = {}
+
+
+def _bare_first_words(areas: Sequence[AreaName]) -> tuple[frozenset[str], frozenset[str]]:
+    """First words of the whole-name keys of :func:`_bare_name_index`: plain, and stemmed."""
+    cached = _BARE_FIRST.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    plain, stemmed = set(), set()
+    for key in _bare_name_index(areas):
+        if key.startswith("="):
+            stemmed.update(key[1:].split()[:1])
+        else:
+            plain.update(key.split()[:1])
+    found = (frozenset(plain), frozenset(stemmed))
+    _BARE_FIRST[id(areas)] = (areas, found)
+    return found
+
+
+def _bare_starts(areas: Sequence[AreaName]) -> dict[str, bool]:
+    """Return the memo of which words can start a whole area name, per area tuple."""
+    cached = _BARE_STARTS.get(id(areas))
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    memo: dict[str, bool] = {}
+    _BARE_STARTS[id(areas)] = (areas, memo)
+    return memo
 
 
 def match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:

@@ -82,6 +82,7 @@ from rapidfuzz import fuzz, process
 
 from geokursk.area_names import area_matches as _area_matches
 from geokursk.area_names import match_area as _match_area
+from geokursk.area_names import may_name_area
 from geokursk.errors import ArgumentTypeError, InvalidQueryError
 from geokursk.gazetteer import Gazetteer, Place, haversine_km
 from geokursk.layers import Layer, list_layers, read_layer
@@ -418,6 +419,8 @@ class Geocoder:
         tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
         folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
         starts = [t[1] for t in tokens]
+        # first and last word and word count of each token's fold ("нью йорк" has two)
+        split = [f.split() for f in folded]
         out: list[AreaMention] = []
         i = 0
         while i < len(tokens):
@@ -425,6 +428,11 @@ class Geocoder:
             for n in (4, 3, 2, 1):
                 if i + n > len(tokens):
                     continue
+                window = split[i : i + n]
+                if all(window) and not may_name_area(
+                    window[0][0], window[-1][-1], sum(map(len, window)), areas
+                ):
+                    continue  # cannot name an area: no need to romanise it
                 phrase = " ".join(folded[i : i + n])
                 places, level = _match_area(phrase, areas)
                 if places:
@@ -776,11 +784,25 @@ def _after_origin_word(
         word = folded[j]
         if word in origin_words:
             return True
-        in_area = any(m.start <= starts[j] < m.end for m in found)
-        if word not in bridges and not in_area:
+        if word not in bridges and not _inside_one(starts[j], found):
             return False
         j -= 1
         steps += 1
+    return False
+
+
+def _inside_one(pos: int, found: Sequence[AreaMention]) -> bool:
+    """Tell whether ``pos`` lies inside one of the mentions found so far.
+
+    They are in text order and do not overlap, so only the last few can hold a
+    position just before the current token: the search stops at the first that ends
+    before it (a whole-list search per token made long texts quadratic).
+    """
+    for m in reversed(found):
+        if m.end <= pos:
+            return False
+        if m.start <= pos:
+            return True
     return False
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "INVISIBLE",
     "fold",
     "has_cyrillic",
+    "is_area_word",
     "is_river",
     "latin_forms",
     "name_key",
@@ -47,6 +48,7 @@ __all__ = [
     "stem",
     "stems_compatible",
     "vowel_key",
+    "word_forms",
 ]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -244,6 +246,40 @@ def _translate(system: Any, name: str) -> str:
     if " " in name and name.islower():
         return " ".join(_translate_word(system, w) for w in name.split(" "))
     return _translate_word(system, name)
+
+
+@lru_cache(maxsize=131072)
+def word_forms(word: str) -> frozenset[str]:
+    """Return every folded Latin form one folded word can take inside a phrase.
+
+    Inside :func:`latin_forms` of a phrase, a word is romanised by the systems the
+    whole phrase selects and may take a news ending; this returns its forms by every
+    system, with every ending, so that what a phrase's forms can start or end with is
+    known from its words alone (a superset: used to skip phrases that cannot match).
+
+    Examples
+    --------
+    >>> sorted(word_forms("области"))[:2]
+    ['oblasti', 'oblasty']
+    >>> word_forms("kursk")
+    frozenset({'kursk'})
+    """
+    forms = {word}
+    if has_cyrillic(word):
+        for system in (*_RUSSIAN_SCHEMES, *_UKRAINIAN_SCHEMES):
+            raw = _translate_word(system, word)
+            for form in {raw, raw.replace("ё", "e").replace("Ё", "E")}:
+                forms.update(fold(_finish(form)).split())
+    for w in list(forms):
+        for old, new in _ENDING_VARIANTS:
+            if w.endswith(old):
+                forms.add(w[: -len(old)] + new)
+    return frozenset(forms)
+
+
+def is_area_word(word: str) -> bool:
+    """Tell whether a folded Latin word marks an area type (``oblast``, ``raion``...)."""
+    return word in _AREA_FOLDED
 
 
 @lru_cache(maxsize=262144)

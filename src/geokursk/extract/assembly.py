@@ -436,7 +436,7 @@ def _subject_side(
     """
     subject = " " + figure.subject.lower()
     cls = next(
-        (c for phrase, c in _SUBJECT_SIDES if re.search(rf"[\s(«\"]{re.escape(phrase)}", subject)),
+        (c for pattern, c in _SUBJECT_PATTERNS if pattern.search(subject)),
         None,
     )
     enemy = _ENEMY.get(claimant_side)
@@ -461,6 +461,10 @@ def _subject_side(
 
 
 _SUBJECT_SIDES = phrase_table("subject_sides", "class")
+#: Each subject phrase as a word start anywhere in the subject, in table order.
+_SUBJECT_PATTERNS = tuple(
+    (re.compile(rf"[\s(«\"]{re.escape(phrase)}"), c) for phrase, c in _SUBJECT_SIDES
+)
 #: The document ``extract --json`` writes; equal to geokursk.claims.EXTRACTION_SCHEMA
 #: (tested), written here so extraction does not import the claims model.
 EXTRACTION_SCHEMA = "geokursk.extraction/1"

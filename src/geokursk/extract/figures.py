@@ -284,10 +284,19 @@ def _range_value(word: str) -> int | None:
 def _qualifier_before(before: str) -> tuple[str, int] | None:
     low = before.lower().rstrip()
     trailing = len(before) - len(low)
-    for phrase, qual in sorted(_QUALIFIERS, key=lambda q: -len(q[0])):
-        if re.search(rf"(?<!\w){re.escape(phrase)}$", low):
-            return qual, len(phrase) + trailing
-    return None
+    # The match that starts leftmost is the longest qualifier ending the text.
+    m = _QUALIFIER_AT_END.search(low)
+    if m is None:
+        return None
+    return _QUALIFIER_OF[m.group(1)], len(m.group(1)) + trailing
+
+
+_LONGEST_FIRST = sorted(_QUALIFIERS, key=lambda q: -len(q[0]))
+#: Any qualifier ("at least", «не менее») that ends the text, longest first.
+_QUALIFIER_AT_END = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(phrase) for phrase, _ in _LONGEST_FIRST) + r")$"
+)
+_QUALIFIER_OF = dict(reversed(_LONGEST_FIRST))  # the first of a repeated phrase wins
 
 
 def _clause(s: str, *, forward: bool) -> str:

@@ -209,8 +209,9 @@ def _find_places(
     theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
     cands: list[_Cand] = []
     taken = _Spans(len(text))
+    starts = [s for s, _ in sentences]
     for ph in find_area_phrases(text, gc, theatre, text_language(text)):
-        s_idx = _sentence_of(ph.start, sentences)
+        s_idx = _sentence_of(ph.start, sentences, starts)
         rel = _trigger(text, ph.start, sentences[s_idx][0])[0] or "in"
         found = _Cand(ph.start, ph.end, ph.mention, ph.query, s_idx, rel, ph.evidence)
         found.kind, found.role, found.result = ph.kind, ph.role, ph.result
@@ -221,7 +222,7 @@ def _find_places(
         if taken.overlaps(a.start, a.end):
             continue
         mention = _POSSESSIVE.sub("", a.text) if a.level == "country" else a.text
-        s_idx = _sentence_of(a.start, sentences)
+        s_idx = _sentence_of(a.start, sentences, starts)
         rel = _trigger(text, a.start, sentences[s_idx][0])[0] or "in"
         cands.append(
             _Cand(a.start, a.start + len(mention), mention, mention, s_idx, rel, "area phrase")

@@ -10,6 +10,7 @@ never place names.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -114,10 +115,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _sentence_of(pos: int, sentences: Sequence[tuple[int, int]]) -> int:
-    for i, (s, e) in enumerate(sentences):
-        if s <= pos < e:
-            return i
+def _sentence_of(
+    pos: int, sentences: Sequence[tuple[int, int]], starts: Sequence[int] | None = None
+) -> int:
+    """Return the index of the sentence holding ``pos`` (the last one when none does).
+
+    ``starts`` (the sentences' starts, in order) makes it a binary search: a long text
+    asks this for every place it names.
+    """
+    if starts is None:
+        starts = [s for s, _ in sentences]
+    i = bisect.bisect_right(starts, pos) - 1
+    if i >= 0 and pos < sentences[i][1]:
+        return i
     return max(0, len(sentences) - 1)
 
 
