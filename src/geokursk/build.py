@@ -9,7 +9,7 @@ Two entry points:
     bounded memory: rows go to disk in batches, indexes are made at the end.
     This is ``geokursk gazetteer build FILE... -o PATH``.
 
-:func:`write_gazetteer`
+:class:`GazetteerWriter`
     Low-level writer used by the builder above and by
     ``scripts/build_gazetteer.py``, which merges the curated sources in
     ``geo/`` into the gazetteer shipped with the package.
