@@ -11,8 +11,9 @@ Two entry points:
 
 :class:`GazetteerWriter`
     Low-level writer used by the builder above and by
-    ``scripts/build_gazetteer.py``, which merges the curated sources in
-    ``geo/`` into the gazetteer shipped with the package.
+    :func:`geokursk.stack.build_stack`, which stacks the layers (the shipped
+    ones, written by ``scripts/build_gazetteer.py`` from the curated sources
+    in ``geo/``, and the user's) into the cached gazetteer.
 
 Both are deterministic: the same inputs give a byte-identical file (rows
 are inserted in input order, no timestamps are stored).
