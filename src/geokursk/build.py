@@ -36,6 +36,7 @@ from typing import IO
 from geokursk.atomic import make_temp_dir
 from geokursk.errors import ExportError, GazetteerFormatError, GazetteerNotFoundError
 from geokursk.gazetteer import FORMAT_NAME, FORMAT_VERSION
+from geokursk.gcpause import gc_paused
 from geokursk.normalize import AREA_WORDS, fold, has_cyrillic, latin_forms, romanize, skeleton, stem
 
 __all__ = [
@@ -739,7 +740,8 @@ def build_gazetteer(
 
     stats = {"places": 0, "names": 0, "alternate_names": 0}
     try:
-        return _build(formats, paths, out, feature_classes, tick, stats)
+        with gc_paused():  # millions of rows, no reference cycles (see geokursk.gcpause)
+            return _build(formats, paths, out, feature_classes, tick, stats)
     except sqlite3.OperationalError as exc:  # "database or disk is full", I/O errors
         raise ExportError(
             f"cannot write the gazetteer {str(out)!r}: {exc}; free disk space or write it elsewhere"

@@ -51,6 +51,7 @@ from geokursk.atomic import remove_stale_temps, write_text_atomic
 from geokursk.build import GazetteerWriter, PlaceRecord, area_stems
 from geokursk.errors import GazetteerNotFoundError
 from geokursk.gazetteer import SOFT_FLAGS, cache_dir, haversine_km
+from geokursk.gcpause import gc_paused
 from geokursk.layers import Layer, NameLink, iter_layer
 from geokursk.normalize import fold, has_cyrillic, latin_forms, romanize, skeleton, stem
 
@@ -176,7 +177,8 @@ def ensure_stack(layers: Sequence[Layer], *, progress: bool = False) -> Path:
                     file=sys.stderr,
                 )
             try:
-                build_stack(layers, target)
+                with gc_paused():  # a quarter of a million places (see geokursk.gcpause)
+                    build_stack(layers, target)
                 _record_check(target)
             except (OSError, sqlite3.OperationalError) as exc:  # disk full, I/O error
                 _remove_stack(target)

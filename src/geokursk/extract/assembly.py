@@ -43,6 +43,7 @@ from geokursk.extract.figures import FigureCandidate, _figure_label, _find_figur
 from geokursk.extract.places import PlaceMention, _area_ok, _authority_regions, _find_places
 from geokursk.extract.text import _split_sentences, without_invisible
 from geokursk.extract.vocab import document_voices, phrase_table
+from geokursk.gcpause import gc_paused
 from geokursk.geocode import Geocoder, default_geocoder
 from geokursk.normalize import INVISIBLE, fold, has_cyrillic, name_key
 
@@ -231,11 +232,12 @@ def extract_article(
         raise ArticleError("the article is empty; give text with at least one sentence")
     gc = geocoder if geocoder is not None else default_geocoder()
     original = text
-    text, positions = without_invisible(text)
-    if positions is not None:
-        found = _extract(text, gc, published, outlet)
-        return cast(Extraction, _to_original(found, original, positions))
-    return _extract(text, gc, published, outlet)
+    with gc_paused():  # one article is a bounded unit of work (see geokursk.gcpause)
+        text, positions = without_invisible(text)
+        if positions is not None:
+            found = _extract(text, gc, published, outlet)
+            return cast(Extraction, _to_original(found, original, positions))
+        return _extract(text, gc, published, outlet)
 
 
 def _to_original(obj: Any, original: str, positions: Sequence[int]) -> Any:
