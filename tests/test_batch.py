@@ -476,12 +476,15 @@ def test_progress_advances_per_article_in_one_process(
 def test_worker_progress_events_count_every_article_once() -> None:
     bar = _RecordingBar(total=10)
     counts = geokursk.batch._PartitionCounts(bar)
-    counts.event((0.0, (0, 3)))  # partition 0 reports three articles done
+    counts.event((0.0, (0, 3)))  # partition 0 reports three articles done so far
     counts.event((0.0, (1, 2)))
-    counts.finished(0, 6)  # ... then finishes: the three not yet reported are added
+    counts.event((0.0, (1, 1)))  # a retried task starts again: nothing new to show
+    counts.event((0.0, (1, 3)))  # ... until it goes beyond what was shown
+    counts.finished(0, 6)  # partition 0 finishes: the three not yet reported are added
     counts.event((0.0, (0, 3)))  # a late event of a finished partition is ignored
     counts.finished(1, 4)
-    assert bar.updates == [3, 2, 3, 2]
+    assert bar.updates == [3, 2, 1, 3, 1]
+    assert sum(bar.updates) == 10
 
 
 def test_workers_report_articles_before_their_partition_ends(

@@ -40,3 +40,25 @@ def test_extraction_leaves_the_collector_as_it_found_it() -> None:
 
     extract_article("Shelling was reported near the village of Plekhovo, Kursk region.")
     assert gc.isenabled()
+
+
+def test_threads_share_one_pause_and_the_last_switches_it_back() -> None:
+    import threading
+
+    inside = threading.Barrier(3)
+    leave = threading.Event()
+
+    def work() -> None:
+        with gc_paused():
+            inside.wait()
+            leave.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait()  # both threads are inside their pause
+    assert not gc.isenabled()
+    leave.set()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()

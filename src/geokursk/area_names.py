@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from geokursk.gazetteer import AreaName, Place
 from geokursk.normalize import (
@@ -63,6 +64,7 @@ def _prefix_index(areas: Sequence[AreaName]) -> _PrefixIndex:
             continue
         for k in _prefix_keys(a.stem):
             index.setdefault((a.level, k), []).append((i, a))
+    _forget_old(_PREFIX_INDEX)
     _PREFIX_INDEX[id(areas)] = (areas, index)
     return index
 
@@ -112,7 +114,14 @@ def may_name_area(first: str, last: str, words: int, areas: Sequence[AreaName]) 
         How many words the phrase has.
     areas : sequence of AreaName
         :meth:`geokursk.gazetteer.Gazetteer.areas`.
+
+    Returns
+    -------
+    bool
+        False only when :func:`match_area` would find no area for the phrase.
     """
+    if _vanishes(first) or _vanishes(last):
+        return True  # a word no system romanises (ң, ә...): the next word is the edge
     if words >= 2 and (_has_area_form(first) or _has_area_form(last)):
         return True
     memo = _bare_starts(areas)
@@ -131,6 +140,12 @@ def _has_area_form(word: str) -> bool:
     return any(is_area_word(f) for f in word_forms(word))
 
 
+@functools.lru_cache(maxsize=131072)
+def _vanishes(word: str) -> bool:
+    """Tell whether a Cyrillic word has no Latin form (its letters romanise to nothing)."""
+    return has_cyrillic(word) and all(has_cyrillic(f) for f in word_forms(word))
+
+
 _BARE_FIRST: dict[int, tuple[Sequence[AreaName], tuple[frozenset[str], frozenset[str]]]] = {}
 _BARE_STARTS: dict[int, tuple[Sequence[AreaName], dict[str, bool]]] = {}
 
@@ -140,13 +155,15 @@ def _bare_first_words(areas: Sequence[AreaName]) -> tuple[frozenset[str], frozen
     cached = _BARE_FIRST.get(id(areas))
     if cached is not None and cached[0] is areas:
         return cached[1]
-    plain, stemmed = set(), set()
+    plain: set[str] = set()
+    stemmed: set[str] = set()
     for key in _bare_name_index(areas):
         if key.startswith("="):
             stemmed.update(key[1:].split()[:1])
         else:
             plain.update(key.split()[:1])
     found = (frozenset(plain), frozenset(stemmed))
+    _forget_old(_BARE_FIRST)
     _BARE_FIRST[id(areas)] = (areas, found)
     return found
 
@@ -157,6 +174,7 @@ def _bare_starts(areas: Sequence[AreaName]) -> dict[str, bool]:
     if cached is not None and cached[0] is areas:
         return cached[1]
     memo: dict[str, bool] = {}
+    _forget_old(_BARE_STARTS)
     _BARE_STARTS[id(areas)] = (areas, memo)
     return memo
 
@@ -203,6 +221,7 @@ def _match_memo(areas: Sequence[AreaName]) -> dict[str, tuple[tuple[Place, ...],
     if cached is not None and cached[0] is areas:
         return cached[1]
     memo: dict[str, tuple[tuple[Place, ...], str]] = {}
+    _forget_old(_MATCH_MEMO)
     _MATCH_MEMO[id(areas)] = (areas, memo)
     return memo
 
@@ -253,8 +272,23 @@ def _bare_name_index(areas: Sequence[AreaName]) -> dict[str, tuple[AreaName, ...
         elif a.stem.startswith("="):
             index.setdefault(a.stem, []).append(a)
     frozen = {k: tuple(v) for k, v in index.items()}
+    _forget_old(_BARE_INDEX)
     _BARE_INDEX[id(areas)] = (areas, frozen)
     return frozen
+
+
+#: Area tuples whose indexes are kept (the gazetteer keeps at most 8 area tuples cached).
+_KEPT_AREA_TUPLES = 8
+
+
+def _forget_old(indexes: dict[int, Any]) -> None:
+    """Drop the indexes of every area tuple once more than a few are held.
+
+    They are keyed by the tuple's id and hold the tuple itself, so a process that opens
+    many gazetteers (tests, a long-running service) would otherwise keep them all.
+    """
+    if len(indexes) >= _KEPT_AREA_TUPLES:
+        indexes.clear()
 
 
 def _unique_places(hits: Iterable[AreaName]) -> list[Place]:

@@ -552,7 +552,6 @@ class _Reporter:
         self.index = index
         self.report = report
         self.done = 0
-        self.sent = 0
         self.last = -math.inf  # the first article is reported at once: the bar moves
 
     def article(self) -> None:
@@ -564,12 +563,12 @@ class _Reporter:
         if isinstance(self.report, str) and now - self.last >= _REPORT_SECONDS:
             from distributed import get_worker
 
-            try:
-                get_worker().log_event(self.report, (self.index, self.done - self.sent))
+            try:  # the count so far: a retried task's reports do not add up twice
+                get_worker().log_event(self.report, (self.index, self.done))
             except ValueError:  # not on a worker (a local scheduler): no bar to feed
                 self.report = None
                 return
-            self.sent, self.last = self.done, now
+            self.last = now
 
 
 _REPORT_SECONDS = 0.25
@@ -1038,9 +1037,11 @@ def _submit_all(
 class _PartitionCounts:
     """Feed the progress bar from workers' per-article events and finished partitions.
 
-    Events come on the client's event-loop thread and may arrive after their partition
-    has finished; a finished partition adds what its events had not, and later events
-    of it are ignored, so every article is counted exactly once.
+    Events carry how many articles of a partition are done so far; they come on the
+    client's event-loop thread and may arrive after their partition has finished, or
+    restart from zero when Dask retries a task.  The bar moves by what a partition
+    has done beyond what was shown, a finished partition adds what its events had not,
+    and later events of it are ignored, so every article is counted exactly once.
     """
 
     def __init__(self, bar: Any) -> None:
@@ -1050,12 +1051,13 @@ class _PartitionCounts:
         self.lock = threading.Lock()
 
     def event(self, event: tuple[float, tuple[int, int]]) -> None:
-        index, n = event[1]
+        index, done = event[1]  # articles of partition ``index`` done so far
         with self.lock:
-            if index in self.done:
-                return
-            self.seen[index] = self.seen.get(index, 0) + n
-            self.bar.update(n)
+            seen = self.seen.get(index, 0)
+            if index in self.done or done <= seen:
+                return  # late, or a retried task recounting what was already shown
+            self.seen[index] = done
+            self.bar.update(done - seen)
 
     def finished(self, index: int, articles: int) -> None:
         with self.lock:

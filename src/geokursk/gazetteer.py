@@ -568,6 +568,11 @@ class Gazetteer:
             shorter ones give ``[]`` (one edit of 3 letters matches too much).
         limit : int
             Keys read per pattern at most.
+
+        Returns
+        -------
+        list of str
+            Distinct keys, sorted.
         """
         n = len(skel)
         if n < 4 or not skel.replace(" ", "").isalnum():

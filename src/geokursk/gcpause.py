@@ -14,6 +14,7 @@ collector keeps it disabled.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,7 +25,9 @@ __all__ = ["gc_paused"]
 def gc_paused() -> Iterator[None]:
     """Disable the cyclic garbage collector inside the block, if it was enabled.
 
-    Nested uses are cheap: only the outermost one re-enables the collector.
+    The collector is one switch per process: threads pausing at once share one pause,
+    counted under a lock, and the last to leave switches it back on, if it was on
+    when the first came in.  Nested uses are cheap.
 
     Examples
     --------
@@ -35,10 +38,21 @@ def gc_paused() -> Iterator[None]:
     >>> gc.isenabled()
     True
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _depth, _restore
+    with _lock:
+        if _depth == 0:
+            _restore = gc.isenabled()
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _restore:
+                gc.enable()
+
+
+_lock = threading.Lock()
+_depth = 0  # blocks inside a pause, over all threads
+_restore = False  # whether the collector was on when the pause began

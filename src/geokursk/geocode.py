@@ -76,7 +76,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from rapidfuzz import fuzz, process
 
@@ -1431,6 +1431,7 @@ def _boundary_polygons() -> dict[str, tuple[str, Any]]:
 
 
 _KM_TO_AREAS: dict[tuple[float, float, tuple[str, ...]], float | None] = {}
+_UNKNOWN = object()
 
 
 def _km_to_areas(
@@ -1442,8 +1443,9 @@ def _km_to_areas(
     the same candidates in every sentence of an article.
     """
     memo_key = (lat, lon, key)
-    if memo_key in _KM_TO_AREAS:
-        return _KM_TO_AREAS[memo_key]
+    known = _KM_TO_AREAS.get(memo_key, _UNKNOWN)  # one lookup: another thread may clear it
+    if known is not _UNKNOWN:
+        return cast("float | None", known)
     polygons = [g for a in areas for g in _area_polygons(a)]
     d = min((_km_to_point(lat, lon, g) for g in polygons), default=None)
     if len(_KM_TO_AREAS) >= MEMO_LIMIT:

@@ -257,6 +257,16 @@ def word_forms(word: str) -> frozenset[str]:
     system, with every ending, so that what a phrase's forms can start or end with is
     known from its words alone (a superset: used to skip phrases that cannot match).
 
+    Parameters
+    ----------
+    word : str
+        One folded word (no spaces), in any script.
+
+    Returns
+    -------
+    frozenset of str
+        The word itself and its folded Latin forms.
+
     Examples
     --------
     >>> sorted(word_forms("области"))[:2]
@@ -278,7 +288,18 @@ def word_forms(word: str) -> frozenset[str]:
 
 
 def is_area_word(word: str) -> bool:
-    """Tell whether a folded Latin word marks an area type (``oblast``, ``raion``...)."""
+    """Tell whether a folded word marks an area type (``oblast``, ``raion``, ``району``...).
+
+    Parameters
+    ----------
+    word : str
+        One folded word.
+
+    Returns
+    -------
+    bool
+        True for the words of :data:`AREA_WORDS` (folded) and their Latin forms.
+    """
     return word in _AREA_FOLDED
 
 
