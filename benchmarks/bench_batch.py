@@ -215,7 +215,7 @@ def bench_morphology(rounds: int = 5) -> None:
 
 def bench_lengths(kbs: list[int]) -> None:
     """Print extraction time of one text of each length, and its per-MB cost ratio."""
-    from bench_scaling import _text
+    from bench_scaling import _text, extraction_costs
 
     import geokursk
 
@@ -223,14 +223,8 @@ def bench_lengths(kbs: list[int]) -> None:
     geokursk.extract_article(_text(5), geocoder=gc)  # open and warm the stack
     print("extraction cost against article length (one text each, same content repeated):")
     base = None
-    for kb in kbs:
-        text = _text(kb)
-        cpu = time.process_time()
-        t0 = time.perf_counter()
-        found = len(geokursk.extract_article(text, geocoder=gc).places)
-        wall = time.perf_counter() - t0
-        cpu = time.process_time() - cpu
-        per_mb = cpu / (len(text.encode()) / 1e6)
+    for kb, wall, cpu, mb, found in extraction_costs(gc, kbs):
+        per_mb = cpu / mb
         base = base or per_mb
         print(
             f"  {kb:>6} kB  {wall:8.2f} s  {per_mb:7.2f} CPU s/MB  x{per_mb / base:5.2f} per MB "

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from geokursk import Geocoder, extract_article
@@ -76,17 +77,26 @@ def main() -> None:
         )
     print("== extract_article: one text of K kB")
     base = None
-    for kb in args.kb:
-        text = _text(kb)
-        t0 = time.perf_counter()
-        mentions = extract_article(text, geocoder=gc).places
-        dt = time.perf_counter() - t0
-        per_mb = dt / (len(text.encode()) / 1e6)
+    for kb, dt, _cpu, mb, mentions in extraction_costs(gc, args.kb):
+        per_mb = dt / mb
         base = base or per_mb
         print(
             f"  {kb:>6} kB  {dt:8.2f} s  {per_mb:7.1f} s/MB  x{per_mb / base:5.2f} per MB vs "
-            f"{args.kb[0]} kB   {len(mentions)} mentions"
+            f"{args.kb[0]} kB   {mentions} mentions"
         )
+
+
+def extraction_costs(
+    gc: Geocoder, kbs: list[int]
+) -> Iterator[tuple[int, float, float, float, int]]:
+    """Extract one text of each length; yield (kB, wall s, CPU s, MB, mentions found)."""
+    for kb in kbs:
+        text = _text(kb)
+        cpu = time.process_time()
+        t0 = time.perf_counter()
+        mentions = len(extract_article(text, geocoder=gc).places)
+        wall = time.perf_counter() - t0
+        yield kb, wall, time.process_time() - cpu, len(text.encode()) / 1e6, mentions
 
 
 if __name__ == "__main__":

@@ -471,16 +471,9 @@ def _rows(
 ) -> Iterator[tuple[int, list[str]]]:
     allowed = (ncols,) if isinstance(ncols, int) else ncols
     with _open_text(path) as (fh, _size):
-        # The loop of :func:`_lines`, inlined: this runs once per line of a large dump.
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise GazetteerFormatError(
-                    path, lineno, f"not UTF-8 (byte {exc.start + 1} of the line: {exc.reason})"
-                ) from None
+        for lineno, line, nbytes in _lines(fh, path):
             if progress is not None:
-                progress(len(raw))
+                progress(nbytes)
             if not line.strip() or line.startswith("#"):
                 continue
             cols = line.rstrip("\n").rstrip("\r").split("\t")
