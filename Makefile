@@ -33,7 +33,7 @@ typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest -n 2 tests
+	$(VENV)/bin/pytest -n 2 tests src/geokursk
 
 test: lint typecheck notebooks-check pytest
 

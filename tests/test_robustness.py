@@ -44,8 +44,8 @@ from geokursk.gazetteer import Gazetteer
 from geokursk.layers import write_layer
 from geokursk.stack import ensure_stack
 
-# The module, not the function ``geokursk.geocode`` that shadows it as an attribute.
-geocode_module = importlib.import_module("geokursk.geocode")
+# The module that weighs co-mentioned places: distances between candidates are measured there.
+scoring_module = importlib.import_module("geokursk.geocode.scoring")
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT / "src" / "geokursk" / "data" / "claims" / "kursk_dprk_2024-12.json"
 
@@ -60,16 +60,16 @@ def gc() -> Geocoder:
 
 def _distance_calls(monkeypatch: pytest.MonkeyPatch, gc: Geocoder, names: list[str]) -> int:
     calls = 0
-    real = geocode_module.haversine_km
+    real = scoring_module.haversine_km
 
     def counting(*args: float) -> float:
         nonlocal calls
         calls += 1
         return real(*args)
 
-    monkeypatch.setattr(geocode_module, "haversine_km", counting)
+    monkeypatch.setattr(scoring_module, "haversine_km", counting)
     Geocoder(gc.gazetteer).geocode_many(names)
-    monkeypatch.setattr(geocode_module, "haversine_km", real)
+    monkeypatch.setattr(scoring_module, "haversine_km", real)
     return calls
 
 

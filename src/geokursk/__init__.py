@@ -179,8 +179,10 @@ def geocode(name: str, *, context: str | None = None) -> GeocodeResult:
 
     Examples
     --------
-    >>> geocode("Vorobzha", context="Kursk region").place.admin2
+    >>> geocode("Vorobzha", context="Sudzha district, Kursk region").place.admin2
     'Sudzhansky District'
+    >>> geocode("Vorobzha", context="Kursk region").status  # two villages in the region
+    'ambiguous'
     """
     return default_geocoder().geocode(name, context=context)
 

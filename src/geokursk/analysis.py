@@ -172,9 +172,9 @@ def mentions_frame(mentions: Sequence[_MentionLike]) -> gpd.GeoDataFrame:
     Examples
     --------
     >>> from geokursk.extract import extract_article
-    >>> ex = extract_article("Fighting was reported near the village of Zeleny Shlyakh.")
+    >>> ex = extract_article("Fighting was reported near the village of Martynovka.")
     >>> mentions_frame(ex.places)[["mention", "relation", "status"]].values.tolist()
-    [['Zeleny Shlyakh', 'near', 'unresolved']]
+    [['Martynovka', 'near', 'ambiguous']]
     >>> len(mentions_frame([]))
     0
     """

@@ -172,7 +172,7 @@ def reverse(
     ('2.5 km NE of Plekhovo', 8)
     >>> out.loc[1, "note"]
     'no point: missing or empty geometry, or NaN coordinates'
-    >>> reverse([(35.3, 51.2)])                        # doctest: +ELLIPSIS
+    >>> reverse([(135.3, 51.2)])                       # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     geokursk.errors.InvalidQueryError: point #1 ... did you swap them? ...

@@ -1,0 +1,426 @@
+"""Deciding between scored candidates: resolved, ambiguous or unresolved, and why.
+
+Exact names before approximate ones; flagged rows never answer; ties within
+:data:`TIE_MARGIN` are ``ambiguous`` unless one place is prominent; a region
+named for another place does not decide between namesakes on either side of a
+border; below :data:`CONFIDENT_SCORE` the answer is ``ambiguous``.  Every
+answer says why it won (:func:`_describe`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from geokursk.gazetteer import Place, haversine_km
+from geokursk.geocode.candidates import EXACT_KINDS, FUZZY_ACCEPT, _Cand
+from geokursk.geocode.context import _WORD, NEIGHBOUR_KM, _km_to_areas, _word_list
+from geokursk.geocode.results import Alternative, AreaMention, GeocodeResult, Status
+from geokursk.normalize import fold
+
+__all__ = ["CONFIDENT_SCORE", "MAX_ALTERNATIVES", "TIE_MARGIN"]
+
+TIE_MARGIN = 5.0
+
+SAME_PLACE_KM = 5.0
+SAME_NAME_KM = 15.0
+PROMINENT_POPULATION = 10_000
+PROMINENCE_RATIO = 3.0
+
+#: Below this score a single best candidate is reported ``ambiguous``, not resolved.
+#: Calibrated on ``tests/data/geocode_eval.csv`` (``benchmarks/eval_geocode.py``): every
+#: resolved answer scoring 90 or more was within 5 km of the gold point.
+CONFIDENT_SCORE = 90.0
+
+MAX_ALTERNATIVES = 8
+
+def _describe(c: _Cand) -> str:
+    how = f"{c.how} '{c.key}'"
+    if c.how == "former name":
+        current = c.place.name_latin or c.place.name
+        how = f"former name '{c.key}' of {current} (renamed)"
+    bits = [f"{how} ({c.name_score:.0f})", *c.notes]
+    bits.append(_point_note(c.place))
+    if not c.place.ok:
+        bits.append(f"flagged by gazetteer build: {c.place.quality}")
+    elif c.place.flags:
+        bits.append(f"note: {', '.join(c.place.flags)}")
+    return "; ".join(b for b in bits if b)
+
+
+def _point_note(p: Place) -> str:
+    """Say where the point comes from and whether other sources agree."""
+    if not p.layer:
+        return ""
+    if not p.sources:
+        return f"point from {p.layer} ({p.source})"
+    others = [s for s in p.sources if not s.chosen]
+    agree = [s for s in others if s.km <= 3.0]
+    far = [s for s in others if s.km > 3.0]
+    text = f"point from {p.layer} ({p.source})"
+    if agree:
+        text += f", confirmed by {', '.join(sorted({s.layer for s in agree}))} within 3 km"
+    if far:
+        text += "; " + ", ".join(f"{s.layer} puts it {s.km:.1f} km away" for s in far)
+    return text
+
+
+def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
+    """Return the one city that dwarfs its tied namesakes, if there is one.
+
+    One rule for every name: a bare "Pokrovsk", "Lyman" or "Donetsk" in the news means
+    the town, not a village or a small namesake elsewhere.  Among the tied candidates
+    matched as strongly as the best (a main name beats an alternate name), one of at
+    least :data:`PROMINENT_POPULATION` inhabitants, or a capital or a regional or
+    district seat (feature PPLC, PPLA, PPLA2) of known population, with
+    :data:`PROMINENCE_RATIO` times the population of every other tied place wins.  An
+    unknown population counts as 0; villages never win this way, so homonymous villages
+    stay ambiguous.
+    """
+    if any(c.in_context for c in tied):
+        # A context area outweighs size: only candidates it supports compete.
+        tied = [c for c in tied if c.in_context]
+    best_name = max(c.name_score for c in tied)
+    # Only namesakes matched as strongly compete on prominence: a town's *main* name beats
+    # another town's alternate name whatever their sizes ("Suja" is not Shuya).
+    tied = [c for c in tied if c.name_score >= best_name]
+    ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
+    top = ranked[0]
+    pop = top.place.population or 0
+    # Administrative rank stands in for size: a capital or a regional or district seat
+    # (Sudzha, 6,940 people) is the place news means, not a hamlet of 43.
+    seat = top.place.feature_code in ("PPLC", "PPLA", "PPLA2")
+    if (pop < PROMINENT_POPULATION and not (seat and pop > 0)) or top.raw < FUZZY_ACCEPT:
+        return None
+    others = [c for c in ranked[1:] if not _same_place(top, c)]
+    if all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
+        return top
+    return None
+
+
+def _same_place(a: _Cand, b: _Cand) -> bool:
+    """Tell whether two candidates are one place recorded twice (by different sources).
+
+    Points within 5 km are one place.  So are points up to 15 km apart that share the
+    matched name and region: a town's post office and its GeoNames centre can be that
+    far apart (L'gov: 6 km).
+    """
+    d = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+    if d <= SAME_PLACE_KM:
+        return True
+    return (
+        d <= SAME_NAME_KM
+        and a.key == b.key
+        and bool(a.place.admin1_code)
+        and a.place.admin1_code == b.place.admin1_code
+    )
+
+
+def _decide(
+    query: str,
+    cands: list[_Cand],
+    mentions: Sequence[AreaMention],
+    context: str | None,
+    warnings: tuple[str, ...] = (),
+) -> GeocodeResult:
+    ranked = sorted(cands, key=lambda c: (-c.total, -c.name_score, c.place.id))
+    # Exact before approximate: when the query is the name of some place (exactly, or the
+    # same name transliterated), a differently named place is never the answer, even when
+    # the exact matches are flagged or outside the context.
+    named = [
+        c for c in ranked if c.how in EXACT_KINDS or (c.how == "spelling variant" and c.same_name)
+    ]
+    if named:
+        named_ids = {id(c) for c in named}  # identity: dataclass equality is field-by-field
+        for c in ranked[: MAX_ALTERNATIVES + 1]:  # only shown candidates need the note
+            if id(c) not in named_ids and c.eligible and c.place.ok:
+                c.notes.append("a different name; places named exactly so exist")
+        pool = named
+    else:
+        pool = ranked
+    eligible = [c for c in pool if c.eligible and c.place.ok]
+    if named and mentions and not any(c.how in EXACT_KINDS for c in eligible):
+        # The exact name just across the border beats the same name in another language
+        # inside the context (Рижівка in Sumy Oblast, not Рыжевка of Kursk Oblast).
+        rescued = _neighbour(named, mentions)
+        if rescued is not None:
+            for c in eligible:
+                c.notes.append("a transliteration; the place named exactly so is next door")
+            eligible = [rescued]
+    # A country named in passing ("Ukraine said ...") is weak evidence next to a region.
+    countries_only = all(m.level == "country" for m in mentions if not m.origin)
+    blocked = [
+        c
+        for c in named
+        if c.how in EXACT_KINDS
+        and (
+            (c.eligible and not c.place.ok)
+            or (countries_only and c.outside.startswith("outside context country"))
+        )
+    ]
+    kinds = {c.how for c in eligible if c.how in EXACT_KINDS}
+    if kinds == {"exact alt"}:
+        # Inside the context the name is only an alternate name (sources list neighbours'
+        # and historical names as alternates); a place that bears it as its main name
+        # just across the context region's border is as likely.
+        blocked += _main_names_next_door(named, mentions)
+    if blocked and eligible and kinds <= {"exact alt"}:
+        # The places named exactly so are flagged, or excluded only by a country named in
+        # passing ("Ukraine said it hit ... near Bryansk"): a transliteration elsewhere is
+        # not the same evidence, so the answer names both and does not choose.
+        why = "; ".join(
+            f"{c.place.name_latin} ({c.place.admin_path()}): "
+            + (c.outside or f"flagged {c.place.quality}")
+            for c in blocked[:3]
+        )
+        first = eligible[0]
+        reason = (
+            f"places named exactly {query!r} are not usable ({why}); "
+            f"{first.place.name_latin} ({first.place.admin_path()}) is only a {first.how} "
+            f"'{first.key}'; not choosing between them"
+        )
+        return GeocodeResult(
+            query,
+            "ambiguous",
+            None,
+            min(100.0, first.total),
+            reason,
+            tuple(
+                Alternative(c.place, min(100.0, c.total), _describe(c))
+                for c in ranked[:MAX_ALTERNATIVES]
+            ),
+            context,
+            warnings,
+        )
+    if any(c.how in EXACT_KINDS - {"former name", "exact alt"} for c in eligible):
+        # Many former names are current names elsewhere (Свердловск, Кировск): a place that
+        # carries the name today and fits the context wins over a renamed one.
+        for c in eligible:
+            if c.how == "former name":
+                c.notes.append("former name; a place currently so named fits the context")
+        eligible = [c for c in eligible if c.how != "former name"]
+    elif any(c.how == "former name" for c in eligible):
+        # The exact former name beats another word that merely looks like it
+        # (Krasnoarmeisk is Pokrovsk, not the village Krasnoarmiiske).
+        for c in eligible:
+            if c.how != "former name":
+                c.notes.append("a different word; a place formerly named exactly so fits")
+        eligible = [c for c in eligible if c.how == "former name"]
+
+    def alts(exclude: str | None) -> tuple[Alternative, ...]:
+        shown = [c for c in ranked if c.place.id != exclude][:MAX_ALTERNATIVES]
+        return tuple(Alternative(c.place, min(100.0, c.total), _describe(c)) for c in shown)
+
+    def result(status: Status, place: Place | None, score: float, reason: str) -> GeocodeResult:
+        exclude = place.id if place is not None else None
+        return GeocodeResult(query, status, place, score, reason, alts(exclude), context, warnings)
+
+    if not eligible:
+        if not ranked:
+            reason = f"no gazetteer entry matches {query!r} or a close spelling"
+        elif named:
+            why = "; ".join(
+                f"{c.place.name_latin} ({c.place.admin_path()}): "
+                + (c.outside or (f"flagged {c.place.quality}" if not c.place.ok else "excluded"))
+                for c in named[:4]
+            )
+            reason = f"{len(named)} place(s) named {query!r}, none usable: {why}" + (
+                "; no other name is swapped in" if len(named) < len(ranked) else ""
+            )
+        elif mentions and not any(c.eligible for c in ranked if c.place.ok):
+            areas = "; ".join(m.label for m in mentions)
+            reason = (
+                f"no candidate inside the context area ({areas}); "
+                f"{len(ranked)} candidate(s) elsewhere"
+            )
+        else:
+            reason = (
+                f"only flagged or out-of-context entries match ({len(ranked)} candidate(s)); "
+                "not confident"
+            )
+        return result("unresolved", None, 0.0, reason)
+    best = eligible[0]
+    rivals = [
+        c for c in eligible[1:] if best.total - c.total < TIE_MARGIN and not _same_place(best, c)
+    ]
+    if best.how in EXACT_KINDS:
+        # The same name in the other language nearby (Новобахмутовка here, Новобахмутівка
+        # 12 km away, with no Russian name on record) is a namesake, not a worse match.
+        rivals += [
+            c
+            for c in eligible[1:]
+            if c not in rivals
+            and c.how == "spelling variant"
+            and c.same_name
+            and c.raw >= FUZZY_ACCEPT
+            and c.place.country_code == best.place.country_code
+            and c.place.admin1_code == best.place.admin1_code
+            and not _same_place(best, c)
+            and haversine_km(best.place.lat, best.place.lon, c.place.lat, c.place.lon)
+            <= NEIGHBOUR_KM
+        ]
+    prominent = _prominent([best, *rivals]) if rivals else None
+    if prominent is not None:
+        prominent.notes.append(
+            f"most prominent of {len(rivals) + 1} close candidates "
+            f"(population {prominent.place.population or 0:,})"
+        )
+        best, rivals = prominent, []
+    if not rivals and best.raw < FUZZY_ACCEPT and not best.supported:
+        # An approximate spelling alone is not enough for a confident answer ("Crimea" is
+        # not Crema, Italy): it needs a context area or a co-mentioned place nearby.
+        reason = (
+            f"only an approximate spelling match ({best.how} {best.key!r}, similarity "
+            f"{best.raw:.0f}) and nothing in the context supports it; add context"
+        )
+        return result("unresolved", None, 0.0, reason)
+    if not rivals and best.total < CONFIDENT_SCORE:
+        reason = (
+            f"best candidate {best.place.name_latin} ({best.place.admin_path()}) scores "
+            f"{best.total:.0f}, below the calibrated threshold {CONFIDENT_SCORE:.0f}: "
+            f"{_describe(best)}"
+        )
+        return result("ambiguous", None, min(100.0, best.total), reason)
+    if rivals:
+        reason = (
+            f"{len(rivals) + 1} candidates score within {TIE_MARGIN:.0f} points "
+            f"({', '.join(c.place.admin_path() for c in [best, *rivals][:4])}); "
+            "add context (region or district) to choose"
+        )
+        return result("ambiguous", None, min(100.0, best.total), reason)
+    if context and mentions and not _attached(query, context, mentions):
+        # The region is named in the sentence but for another place ("from Bilohorivka
+        # towards Siversk, Donetsk region"): a place of this exact name just across the
+        # region's border is as likely, so the answer names both and does not choose.
+        next_door = _namesakes_next_door(best, named, mentions)
+        if next_door:
+            labels = ", ".join(
+                f"{c.place.name_latin} ({c.place.admin_path()}, {d:.0f} km away)"
+                for d, c in next_door[:3]
+            )
+            reason = (
+                f"the context region is named for another place, not for {query!r}; "
+                f"{best.place.admin_path()} fits it, but {labels} lies next door; "
+                "add the region of this place to choose"
+            )
+            return result("ambiguous", None, min(100.0, best.total), reason)
+    return result("resolved", best.place, min(100.0, best.total), _describe(best))
+
+
+def _attached(query: str, context: str, mentions: Sequence[AreaMention]) -> bool:
+    """Tell whether a region or district of the context is said of this very name.
+
+    True when the name does not occur in the context (the context was given for it), or
+    when an area follows it with only connecting words between ("Olgovka and Korenevo in
+    the Kursk region", «Ольговка Курской области») or precedes it directly ("Kursk
+    region's Olgovka").  Connecting words are in ``data/words/attach.csv``.
+    """
+    folded = context.casefold()
+    q = query.casefold().strip()
+    stem = q[: max(4, len(q) - 3)] if len(q) > 5 else q
+    positions = [m.start() for m in re.finditer(re.escape(stem), folded)]
+    if not positions:
+        return True
+    connectors = _word_list("attach")
+    areas = [m for m in mentions if not m.origin and m.level != "country"]
+    if not areas:
+        return True
+    for pos in positions:
+        word_end = pos + len(stem)
+        while word_end < len(context) and (
+            context[word_end].isalpha() or context[word_end] in "-'’"
+        ):
+            word_end += 1
+        for m in areas:
+            if m.start >= word_end:
+                between = context[word_end : m.start]
+            elif m.end <= pos:
+                between = context[m.end : pos]
+                if len(between.strip(" ,'’s")) > 0:
+                    continue
+            else:
+                continue
+            words = _WORD.findall(between)
+            if all(w[0].isupper() or fold(w) in connectors for w in words):
+                return True
+    return False
+
+
+def _main_names_next_door(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> list[_Cand]:
+    """Places bearing the name as main name, outside the context regions, within reach."""
+    outside = [c for c in named if c.how == "exact name" and c.place.ok and c.outside]
+    if not outside:
+        return []
+    areas = [
+        a for m in mentions if not m.origin and m.level in ("admin1", "admin2") for a in m.places
+    ]
+    key = tuple(a.id for a in areas)
+    out = []
+    for c in outside:
+        d = _km_to_areas(c.place.lat, c.place.lon, key, areas)
+        if d is not None and d <= NEIGHBOUR_KM:
+            out.append(c)
+    return out
+
+
+def _namesakes_next_door(
+    best: _Cand, named: Sequence[_Cand], mentions: Sequence[AreaMention]
+) -> list[tuple[float, _Cand]]:
+    """Places named exactly as ``best`` was, outside the context region, near ``best``.
+
+    Within :data:`NEIGHBOUR_KM` of it: two villages of one name on either side of a
+    regional border, where a region named for another place cannot tell them apart.
+    """
+    if best.how not in EXACT_KINDS:
+        return []
+    outside = [
+        c
+        for c in named
+        if c.how in EXACT_KINDS
+        and c.place.ok
+        and c.outside.startswith("outside context region")
+        and c.name_score >= best.name_score - TIE_MARGIN
+        and not _same_place(c, best)
+    ]
+    if not outside:
+        return []
+    b = best.place
+    near = [(haversine_km(b.lat, b.lon, c.place.lat, c.place.lon), c) for c in outside]
+    return sorted(((d, c) for d, c in near if d <= NEIGHBOUR_KM), key=lambda x: x[0])
+
+
+def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand | None:
+    """Return the one place of this exact name just outside the context region, if any.
+
+    Front-line places are reported from the other bank, across the border or from the
+    regional capital: a place named exactly that lies within :data:`NEIGHBOUR_KM` of a
+    region named in the context survives, when no other place of that name does.
+    """
+    outside = [c for c in named if c.place.ok and c.outside and c.how in EXACT_KINDS]
+    if not outside:
+        return None
+    areas = [a for m in mentions for a in m.places]
+    key = tuple(a.id for a in areas)
+    near: list[tuple[float, _Cand]] = []
+    for c in outside:
+        d = _km_to_areas(c.place.lat, c.place.lon, key, areas)
+        if d is None:  # no polygon for any of the areas
+            return None
+        if d <= NEIGHBOUR_KM:
+            near.append((d, c))
+    distinct = [
+        c for i, (_d, c) in enumerate(near) if not any(_same_place(c, o) for _e, o in near[:i])
+    ]
+    if len(distinct) != 1:
+        return None
+    d, best = next((d, c) for d, c in near if c is distinct[0])
+    best.notes = [n for n in best.notes if n != best.outside]
+    best.notes.append(
+        f"{best.outside}, but {d:.0f} km from it and the only place of this name near it"
+    )
+    best.total -= 5.0
+    best.eligible = best.supported = True
+    return best
+
+
+
