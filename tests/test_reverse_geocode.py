@@ -83,6 +83,20 @@ def test_a_point_in_no_polygon_says_so(gc: Geocoder) -> None:
     assert "towns of 15,000+ only" in warsaw["note"]
 
 
+def test_a_pair_given_as_lon_lat_is_answered_with_a_question(gc: Geocoder) -> None:
+    # Sudzha (51.19 N, 35.27 E) and Kharkiv (49.99 N, 36.23 E) given as (lon, lat): both
+    # swapped pairs are on the globe (Iran, Turkmenistan), only the oblasts tell.
+    out = reverse([(35.27, 51.19), (36.23, 49.99), (51.19, 35.27), WARSAW], geocoder=gc)
+    notes = out["note"].tolist()
+    assert "swapped the point lies in Kursk Oblast, Russia" in notes[0]
+    assert "swapped the point lies in Kharkiv Oblast, Ukraine" in notes[1]
+    assert "did you swap them?" in notes[0] and "did you swap them?" in notes[1]
+    assert out.loc[0, "oblast"] is None  # the answer is for the point as given
+    # the right order, and a point outside the oblasts whichever way it is read, get no hint
+    assert notes[2] is None or "swap" not in notes[2]
+    assert "swap" not in notes[3]
+
+
 def test_points_near_the_border_measure_a_few_km_and_agree_with_the_metric_crs(
     gc: Geocoder,
 ) -> None:

@@ -172,6 +172,8 @@ def reverse(
     ('2.5 km NE of Plekhovo', 8)
     >>> out.loc[1, "note"]
     'no point: missing or empty geometry, or NaN coordinates'
+    >>> reverse([(35.36, 51.12)]).loc[0, "note"]       # doctest: +ELLIPSIS
+    'with latitude and longitude swapped the point lies in Kursk Oblast, Russia: ...'
     >>> reverse([(135.3, 51.2)])                       # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -280,8 +282,32 @@ def _describe(
     for col, segments in lines.items():
         if segments is not None:
             out[col] = np.round(_km_to_segments(lat, lon, segments), 3)
-    out["note"] = np.array(_notes(admin, has, km[:, 0], hromadas), dtype=object)
+    swapped = _swapped_inside(lat, lon, admin)
+    out["note"] = np.array(_notes(admin, has, km[:, 0], hromadas, swapped), dtype=object)
     return out
+
+
+def _swapped_inside(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], admin: dict[str, Any]
+) -> dict[int, str]:
+    """The oblast each point outside every shipped oblast would lie in, were lat and lon swapped.
+
+    (35.36, 51.12) is a village of Iran as (lat, lon), and Plekhovo in Kursk Oblast as
+    (lon, lat): both are on the globe, so only the polygons can tell that the pair was
+    probably given in the wrong order.
+    """
+    import numpy as np
+
+    outside = np.flatnonzero(np.array([o is None for o in admin["oblast"]], dtype=bool))
+    outside = outside[np.abs(lon[outside]) <= 90]  # a longitude beyond 90 is no latitude
+    if not outside.size:
+        return {}
+    turned = _admin_units(lon[outside], lat[outside])
+    return {
+        int(i): f"{turned['oblast'][j]}, {turned['country'][j] or turned['oblast_country'][j]}"
+        for j, i in enumerate(outside.tolist())
+        if turned["oblast"][j] is not None
+    }
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -897,10 +923,16 @@ def _notes(
     has_town: npt.NDArray[np.bool_],
     town_km: npt.NDArray[np.float64],
     hromadas: dict[int, tuple[str, str]],
+    swapped: dict[int, str],
 ) -> list[str | None]:
     notes: list[str | None] = []
     for i in range(len(has_town)):
         parts: list[str] = []
+        if i in swapped:
+            parts.append(
+                f"with latitude and longitude swapped the point lies in {swapped[i]}: "
+                "latitude comes first in geokursk, did you swap them?"
+            )
         cc, oblast_cc = admin["country_code"][i], admin["oblast_country"][i]
         if cc is None:
             parts.append(
