@@ -106,6 +106,12 @@ PLACE_COLUMNS = (
 SOFT_FLAGS = frozenset({"commercial-geocoder", "points-disagree", "area-centroid"})
 
 
+@lru_cache(maxsize=1024)
+def _quality_ok(quality: str) -> bool:
+    """Tell whether every flag of a quality string is a soft one (a few distinct strings)."""
+    return all(f in SOFT_FLAGS for f in quality.split(",") if f and f != "ok")
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres between two (lat, lon) points."""
     r = 6371.0088
@@ -230,10 +236,11 @@ class Place:
         """True for countries and administrative areas."""
         return self.feature_code in AREA_FEATURES
 
-    @cached_property
+    @property
     def ok(self) -> bool:
         """True when no flag blocks a confident answer (see :data:`SOFT_FLAGS`)."""
-        return all(f in SOFT_FLAGS for f in self.flags)
+        quality = self.quality
+        return quality == "ok" or _quality_ok(quality)
 
     def admin_path(self) -> str:
         """Return ``"country / admin1 / admin2"`` for display."""
@@ -503,9 +510,9 @@ class Gazetteer:
     # -- names ---------------------------------------------------------------
 
     def _hits(self, sql: str, params: Sequence[object]) -> list[NameHit]:
-        rows = self._rows(sql, params)
-        places = self._places_by_rowid(int(r[0]) for r in rows)
-        return [NameHit(places[int(r[0])], str(r[1]), str(r[2])) for r in rows]
+        rows = self._rows(sql, params)  # (place rowid, key, kind): int, str, str
+        places = self._places_by_rowid(r[0] for r in rows)
+        return [NameHit(places[r[0]], r[1], r[2]) for r in rows]
 
     def by_keys(self, keys: Iterable[str]) -> list[NameHit]:
         """Return every place indexed under one of these folded Latin keys."""

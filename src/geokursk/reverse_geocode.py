@@ -290,7 +290,7 @@ def _describe(
 def _swapped_inside(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], admin: dict[str, Any]
 ) -> dict[int, str]:
-    """The oblast each point outside every shipped oblast would lie in, were lat and lon swapped.
+    """Return, for points outside every shipped oblast, the oblast of the swapped pair.
 
     (35.36, 51.12) is a village of Iran as (lat, lon), and Plekhovo in Kursk Oblast as
     (lon, lat): both are on the globe, so only the polygons can tell that the pair was

@@ -147,6 +147,24 @@ _STRONG_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("strong_triggers", 
 _WEAK_TRIGGERS: tuple[tuple[str, str], ...] = phrase_table("weak_triggers", "relation")
 #: The strong triggers as the folded ending of the text before a name (" в районе").
 _STRONG_ENDINGS = tuple((" " + fold(phrase), rel) for phrase, rel in _STRONG_TRIGGERS)
+
+
+def _by_last_word(
+    endings: Sequence[tuple[str, str, str]],
+) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Group (ending, relation, phrase) rows by the ending's last word, keeping their order.
+
+    A text can end with an ending only if it ends with that ending's last word, so only
+    one group is tried per name, in the table's order: the same first match as a scan.
+    """
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for row in endings:
+        groups.setdefault(row[0].rsplit(" ", 1)[-1], []).append(row)
+    return {word: tuple(rows) for word, rows in groups.items()}
+
+
+_STRONG_BY_WORD = _by_last_word([(e, rel, e) for e, rel in _STRONG_ENDINGS])
+_WEAK_BY_WORD = _by_last_word([(" " + phrase, rel, phrase) for phrase, rel in _WEAK_TRIGGERS])
 # Military terms after a name ("Kharkiv direction"): the place is the name before them.
 _GENERIC_TAIL = word_set("generic_tail")
 # Words after a name that make it a military direction («Покровському напрямку»).
@@ -313,11 +331,12 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
 def _trigger(text: str, start: int, s_start: int) -> tuple[str | None, bool]:
     """Return the relation a place word before ``start`` gives, and whether it is strong."""
     before = " " + fold(text[max(s_start, start - 60) : start])
-    for ending, rel in _STRONG_ENDINGS:
+    last = before.rsplit(" ", 1)[-1]
+    for ending, rel, _ in _STRONG_BY_WORD.get(last, ()):
         if before.endswith(ending):
             return rel, True
-    for phrase, rel in _WEAK_TRIGGERS:
-        if before.endswith(" " + phrase):
+    for ending, rel, phrase in _WEAK_BY_WORD.get(last, ()):
+        if before.endswith(ending):
             if phrase == "у" and not re.search("[іїєґ]", text[s_start : start + 200]):
                 return "near", False  # Russian "у Мартыновки" is "near", Ukrainian "у" is "in"
             return rel, False

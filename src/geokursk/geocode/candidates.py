@@ -10,6 +10,7 @@ starts or ends alike, then those one consonant away.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ EXACT_KINDS = frozenset(
     }
 )
 
+
 @dataclass(eq=False)  # identity: two candidates are never "equal" field by field
 class _Cand:
     place: Place
@@ -84,6 +86,7 @@ class _Cand:
 _ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
 
 def find_candidates(name: str, gaz: Gazetteer) -> list[_Cand]:
     """Return every candidate place of ``name``, scored by the name alone."""
@@ -194,6 +197,7 @@ def same_name_variant(query_keys: Iterable[str], key: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def _strict_vowel_key(key: str, mark_g: bool, mark_kh: bool) -> str:
     # A letter outside every skeleton rule keeps g (or kh) apart from the h class.
     if mark_kh:
@@ -217,6 +221,3 @@ def _best_keys(
         ):
             best[key] = max(best.get(key, 0.0), float(score))
     return dict(sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
-
-
-

@@ -34,6 +34,7 @@ NEIGHBOUR_KM = 40.0
 
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 
+
 def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
     """Recognise the areas named in ``text`` (see :meth:`Geocoder.find_areas`)."""
     areas = gaz.areas()
@@ -68,6 +69,7 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
         out.append(AreaMention(text[start:end], start, end, level, tuple(places), origin))
         i += n
     return _districts_in_regions(out)
+
 
 # -- single and joint geocoding -----------------------------------------------
 
@@ -276,7 +278,6 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | No
             c.notes.append(f"inside context district {p.admin2 or ''}".rstrip())
 
 
-
 def _area_polygons(area: Place) -> list[Any]:
     """Admin-1 (or country) polygons of an area named in the context, [] when unknown."""
     polys = _boundary_polygons()
@@ -339,6 +340,3 @@ def _km_to_point(lat: float, lon: float, polygon: Any) -> float:
 
     q = nearest_points(polygon, pt)[0]  # on the boundary, since the point is outside
     return haversine_km(lat, lon, q.y, q.x)
-
-
-

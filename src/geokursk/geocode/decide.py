@@ -9,7 +9,6 @@ answer says why it won (:func:`_describe`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from geokursk.gazetteer import Place, haversine_km
@@ -33,6 +32,7 @@ PROMINENCE_RATIO = 3.0
 CONFIDENT_SCORE = 90.0
 
 MAX_ALTERNATIVES = 8
+
 
 def _describe(c: _Cand) -> str:
     how = f"{c.how} '{c.key}'"
@@ -318,7 +318,7 @@ def _attached(query: str, context: str, mentions: Sequence[AreaMention]) -> bool
     folded = context.casefold()
     q = query.casefold().strip()
     stem = q[: max(4, len(q) - 3)] if len(q) > 5 else q
-    positions = [m.start() for m in re.finditer(re.escape(stem), folded)]
+    positions = _occurrences(stem, folded)
     if not positions:
         return True
     connectors = _word_list("attach")
@@ -344,6 +344,20 @@ def _attached(query: str, context: str, mentions: Sequence[AreaMention]) -> bool
             if all(w[0].isupper() or fold(w) in connectors for w in words):
                 return True
     return False
+
+
+def _occurrences(part: str, text: str) -> list[int]:
+    """Return where ``part`` occurs in ``text``, left to right, without overlaps.
+
+    A plain search: a pattern compiled per name would push the regular expressions the
+    extraction uses out of :mod:`re`'s cache.
+    """
+    out = []
+    at = text.find(part)
+    while at >= 0 and part:
+        out.append(at)
+        at = text.find(part, at + len(part))
+    return out
 
 
 def _main_names_next_door(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> list[_Cand]:
@@ -421,6 +435,3 @@ def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand
     best.total -= 5.0
     best.eligible = best.supported = True
     return best
-
-
-

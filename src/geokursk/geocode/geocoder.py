@@ -133,7 +133,6 @@ class Geocoder:
             _remember(self._memo_areas, text, cached)
         return list(cached)
 
-
     def geocode(self, name: str, *, context: str | None = None) -> GeocodeResult:
         """Resolve one place name.
 
@@ -275,9 +274,6 @@ class Geocoder:
         return find_areas(text, self.gazetteer)
 
 
-
-
-
 _DEFAULT: Geocoder | None = None
 _DEFAULT_LOCK = threading.Lock()
 
@@ -290,4 +286,3 @@ def default_geocoder() -> Geocoder:
             if _DEFAULT is None:
                 _DEFAULT = Geocoder()
     return _DEFAULT
-

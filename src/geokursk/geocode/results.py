@@ -23,6 +23,7 @@ __all__ = ["Alternative", "AreaMention", "GeocodeResult", "Status", "results_fra
 #: holds no name; :meth:`Geocoder.geocode` raises on an empty name instead.
 Status = Literal["resolved", "ambiguous", "unresolved", "empty"]
 
+
 @dataclass(frozen=True)
 class Alternative:
     """A candidate that was considered and not chosen, with why."""
@@ -140,7 +141,6 @@ class GeocodeResult:
         return f"GeocodeResult({self.query!r}, {self.status}{where}, score={self.score:.1f})"
 
 
-
 # --- frames -------------------------------------------------------------------
 
 
@@ -201,6 +201,3 @@ def results_frame(results: Sequence[GeocodeResult]) -> gpd.GeoDataFrame:
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
-
-
-

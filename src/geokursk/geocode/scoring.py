@@ -21,6 +21,7 @@ COHESION_KM = 30.0
 #: before and after them in the input (a claim, a sentence, a window of a long list).
 COHESION_WINDOW = 12
 
+
 def _apply_cohesion(cands: dict[str, list[_Cand]]) -> None:
     """Reward candidates near eligible candidates of the names mentioned with them.
 
@@ -104,6 +105,3 @@ def _apply_prior(c: _Cand, query_is_area: bool = False) -> None:
     elif c.place.is_area and not query_is_area and c.place.feature_code != "PCLI":
         # A bare name ("Kyiv") means the city rather than the region of that name.
         c.total -= 5.0
-
-
-
