@@ -109,7 +109,7 @@ SOFT_FLAGS = frozenset({"commercial-geocoder", "points-disagree", "area-centroid
 @lru_cache(maxsize=1024)
 def _quality_ok(quality: str) -> bool:
     """Tell whether every flag of a quality string is a soft one (a few distinct strings)."""
-    return all(f in SOFT_FLAGS for f in quality.split(",") if f and f != "ok")
+    return quality == "ok" or all(f in SOFT_FLAGS for f in quality.split(",") if f and f != "ok")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -236,11 +236,10 @@ class Place:
         """True for countries and administrative areas."""
         return self.feature_code in AREA_FEATURES
 
-    @property
+    @cached_property
     def ok(self) -> bool:
         """True when no flag blocks a confident answer (see :data:`SOFT_FLAGS`)."""
-        quality = self.quality
-        return quality == "ok" or _quality_ok(quality)
+        return _quality_ok(self.quality)
 
     def admin_path(self) -> str:
         """Return ``"country / admin1 / admin2"`` for display."""
@@ -468,6 +467,9 @@ class Gazetteer:
 
     def _place(self, row: Sequence[object]) -> Place:
         place = Place(*row[1:])  # type: ignore[arg-type]
+        # Read on every candidate of every query: set once here, as the cached property
+        # would on first access (a frozen dataclass still has its __dict__).
+        place.__dict__["ok"] = _quality_ok(place.quality)
         lat, lon = place.lat, place.lon
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise GazetteerFormatError(
