@@ -11,6 +11,7 @@ phrase costs a few dictionary probes, not a scan of the 3,500 stems.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,6 +30,12 @@ from geokursk.normalize import (
 __all__ = ["area_matches", "match_area", "may_name_area"]
 
 
+# Oblique-case endings of an adjectival district name, romanised: Ukrainian «Чугуївського
+# району» (chuhuivskoho), «Ізюмському районі» (iziumskomu), «Куп'янським районом»; the
+# Russian ones (-ogo, -oy) are endings of :func:`geokursk.normalize.stem` already.
+_ADJECTIVE_CASE = re.compile(r"(?<=[sz]k)(oho|omu|ykh|ikh|ym|im|oyi|oiu|oyu|uiu|uyu)$")
+
+
 @functools.lru_cache(maxsize=65536)
 def _phrase_stems(phrase: str) -> frozenset[str]:
     out = set()
@@ -36,6 +43,7 @@ def _phrase_stems(phrase: str) -> frozenset[str]:
         words = key.split()
         if words:
             out.add(" ".join(stem(w) for w in words))
+            out.add(" ".join(stem(_ADJECTIVE_CASE.sub("", w)) for w in words))
     return frozenset(out)
 
 

@@ -37,9 +37,13 @@ How places are found (:mod:`~geokursk.extract.places`)
    "Суджа", "Мартыновки" -> "Мартыновка"; :mod:`~geokursk.extract.morphology`).
 3. A candidate becomes a **place mention** when its whole run matches a
    gazetteer key *and* there is evidence it names a place here: a place
-   word before it ("near", "in", "village of", "в районе", "біля"...), a
+   word before it ("near", "in", "village of", "в районе", "біля", "southwest
+   of", «севернее», «у бік», «у селищі»...: ``data/words/extract/*_triggers.csv``;
+   a one-word place word opening a sentence is not part of the name), a
    place listed with it ("X, Y and Z"), a match inside the article's regions,
-   or a prominent match (a capital, a country, a city of 100,000+).
+   or a prominent match (a capital, a country, a city of 100,000+).  A
+   country named for who speaks ("Russia's defence ministry said") is not one
+   of the article's regions; a region whose governor speaks is.
    Sentence-initial common words ("Most ...") and person names ("Vladimir
    Putin": only part of the run matches) are rejected.  A name after a strong
    place pattern ("the village of X", "near X", "в районе X") is reported even

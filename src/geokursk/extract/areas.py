@@ -38,10 +38,15 @@ _HROMADA = re.compile(
 )
 _ADJECTIVE = re.compile(rf"{_WORD}", re.UNICODE)
 _REGION_WORD = re.compile(rf"\b({_WORD}?)(щин|ччин)(а|и|і|у|ою|е|ы|ой)\b")
-_AUTHORITY = re.compile(
-    rf"({_WORD})\s+(?:обласн\w*|областн\w*|ОВА|ОДА|губернатор\w*|(?i:governor)\b|"
-    r"(?i:regional (?:military )?administration))",
+#: What follows a region's name when it names the region's authority: «Харківська ОВА»,
+#: "Belgorod governor", "Kharkiv regional governor", "the Sumy regional military
+#: administration" (shared with :mod:`geokursk.extract.places`).
+AUTHORITY_AFTER = (
+    r"(?:обласн\w*|областн\w*|ОВА|ОДА|губернатор\w*|(?i:governor)\b|"
+    r"(?i:regional\s+(?:military\s+)?(?:administration|governor|head|chief|authorities|"
+    r"officials?|council|police|prosecutors?)\b))"
 )
+_AUTHORITY = re.compile(rf"({_WORD})\s+{AUTHORITY_AFTER}")
 # Endings of hromada adjectives, and the stems they leave.
 _ADJ_SUFFIXES = ("янська", "цька", "зька", "ська")
 _CENTRE_ENDINGS = ("", "ь", "а", "я", "е", "о", "и", "і", "ка", "ки", "ці")

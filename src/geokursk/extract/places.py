@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from geokursk.extract.areas import find_area_phrases
+from geokursk.extract.areas import AUTHORITY_AFTER, find_area_phrases
 from geokursk.extract.claimants import _CYR_SAY, _ORG_NOUNS, _RESPONSE_VERB, _SAY
 from geokursk.extract.dates import _MONTHS, _WEEKDAYS
 from geokursk.extract.morphology import _lookup_forms, is_common_word
@@ -164,7 +164,12 @@ def _by_last_word(
 
 
 _STRONG_BY_WORD = _by_last_word([(e, rel, e) for e, rel in _STRONG_ENDINGS])
-_WEAK_BY_WORD = _by_last_word([(" " + phrase, rel, phrase) for phrase, rel in _WEAK_TRIGGERS])
+#: One-word place words, which may open a sentence before the name: «Севернее», «Біля».
+_LEADING_TRIGGERS = frozenset(
+    fold(phrase) for phrase, _ in (*_STRONG_TRIGGERS, *_WEAK_TRIGGERS) if " " not in phrase
+)
+# Folded like the text they are compared with («звільнили» folds to «звілнили»).
+_WEAK_BY_WORD = _by_last_word([(" " + fold(phrase), rel, phrase) for phrase, rel in _WEAK_TRIGGERS])
 # Military terms after a name ("Kharkiv direction"): the place is the name before them.
 _GENERIC_TAIL = word_set("generic_tail")
 # Words after a name that make it a military direction («Покровському напрямку»).
@@ -224,7 +229,11 @@ def _find_places(
     gc: Geocoder,
     implied: Sequence[str] = (),
 ) -> list[PlaceMention]:
-    theatre = "; ".join(x for x in (_theatre(areas), *implied) if x) or None
+    # A country that names who speaks ("Russia's defence ministry said ...") is not where
+    # the article's places are: it must not exclude every place outside it.  A region
+    # whose governor speaks stays: governors report on their own region.
+    where = [a for a in areas if a.level != "country" or not _names_actor(text, a)]
+    theatre = "; ".join(x for x in (_theatre(where), *implied) if x) or None
     cands: list[_Cand] = []
     taken = _Spans(len(text))
     starts = [s for s, _ in sentences]
@@ -268,10 +277,7 @@ def _find_places(
     return _resolve(cands, sentences, text, theatre, gc)
 
 
-_AUTHORITY_REGION = re.compile(
-    r"([A-ZА-ЯЁІЇЄ][\w’'-]{3,})\s+(?:обласн\w*|областн\w*|ОВА|ОДА|governor|"
-    r"regional (?:military )?administration)",
-)
+_AUTHORITY_REGION = re.compile(rf"([A-ZА-ЯЁІЇЄ][\w’'-]{{3,}})\s+{AUTHORITY_AFTER}")
 
 
 def _authority_regions(text: str, gc: Geocoder) -> list[str]:
@@ -321,7 +327,11 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
         runs.append(cur)
     out = []
     for run in runs:
-        while run and (run[0][0].lower() in _STOP_WORDS or run[0][0].lower() in _TITLE_WORDS):
+        while run and (
+            run[0][0].lower() in _STOP_WORDS
+            or run[0][0].lower() in _TITLE_WORDS
+            or fold(run[0][0]) in _LEADING_TRIGGERS  # «Севернее Работино», "Near Bakhmut"
+        ):
             run = run[1:]
         if run:
             out.append(run)
@@ -536,15 +546,20 @@ def _near_match(gc: Geocoder, name: str) -> bool:
     return r.place is not None or bool(r.alternatives)
 
 
-def _names_actor(text: str, c: _Cand) -> bool:
+def _names_actor(text: str, c: _Cand | AreaMention) -> bool:
     """Return True when an area names who speaks, not where ("Russia's Defence Ministry").
 
     Such an area ("Минобороны России" too) must not steer where the sentence's
     villages are resolved.
     """
-    after = text[c.end : c.end + 40]
+    end = c.end
+    possessive = _POSSESSIVE.search(text[c.start : c.end])
+    if possessive is not None:  # an area phrase found with its "'s"
+        end = c.start + possessive.start()
+    after = text[end : end + 40]
     before = text[max(0, c.start - 30) : c.start]
-    owner = re.match(r"[’']s((?:\s+[A-Z][\w-]*){1,3})", after)
+    # "Russia's Defence Ministry", "Russia's defence ministry", "Ukraine's military"
+    owner = re.match(r"[’']s((?:\s+[^\W\d_][\w-]*){1,3})", after)
     if owner and _ORG_NOUNS.search(owner.group(1)):
         return True
     prev = re.search(r"([\w-]+)\s+$", before)

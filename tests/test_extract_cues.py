@@ -1,0 +1,106 @@
+"""Place words that cue a name, and who speaks versus where (geokursk.extract.places).
+
+Every text here is ours, written in the styles of war reporting: wire copy, ministry
+bulletins and Telegram posts in English, Russian and Ukrainian.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geokursk import Geocoder, default_geocoder, extract_article
+from geokursk.extract.places import PlaceMention
+
+
+@pytest.fixture(scope="module")
+def gc() -> Geocoder:
+    return default_geocoder()
+
+
+def _places(text: str, gc: Geocoder) -> dict[str, PlaceMention]:
+    return {p.mention: p for p in extract_article(text, geocoder=gc).places}
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "relation", "admin1"),
+    [
+        # compass phrases, English and a sentence-initial Russian and Ukrainian comparative
+        ("Russian troops pressed north of Siversk overnight.", "Siversk", "near", "Donetsk Oblast"),
+        ("Западнее Кременной продолжаются встречные бои.", "Кременной", "near", "Luhansk Oblast"),
+        ("Південніше Гуляйполя ворог накопичує сили.", "Гуляйполя", "near", "Zaporizhzhia Oblast"),
+        # which way a movement goes, and where it comes from
+        ("Ворог штурмував у бік Костянтинівки.", "Костянтинівки", "to", "Donetsk Oblast"),
+        ("Огонь вели со стороны Волчанска Харьковской области.", "Волчанска", "from", None),
+        # settlement nouns in more cases
+        ("У селищі Краснопілля Сумської області пошкоджено лінію.", "Краснопілля", "in", None),
+        ("Дрон атаковал хутор Шевченко в Белгородской области.", "Шевченко", "in", None),
+        # a sentence opening with a verb of capture («Звільнили», with its soft sign)
+        ("Звільнили Кліщіївку, повідомили в бригаді.", "Кліщіївку", "in", "Donetsk Oblast"),
+    ],
+)
+def test_place_words_cue_a_name(
+    gc: Geocoder, text: str, mention: str, relation: str, admin1: str | None
+) -> None:
+    found = _places(text, gc)
+    assert mention in found, sorted(found)
+    place = found[mention]
+    assert place.relation == relation
+    assert place.kind == "settlement"
+    if admin1 is not None:
+        assert place.status == "resolved", place.result.reason
+        assert place.result.place is not None and place.result.place.admin1 == admin1
+
+
+def test_a_compass_word_is_not_taken_for_the_name() -> None:
+    found = _places("Севернее Работино идут бои.", default_geocoder())
+    assert list(found) == ["Работино"]  # not «Севернее Работино»
+
+
+def test_an_inflected_ukrainian_raion_is_an_area_and_ends_the_name(gc: Geocoder) -> None:
+    for phrase in ("Чугуївського району", "Чугуївському районі", "Ізюмського району"):
+        assert [m.level for m in gc.find_areas(phrase)] == ["admin2"], phrase
+    found = _places("Ворог скинув вибухівку на село Сопич Шосткинського району.", gc)
+    assert set(found) == {"Сопич", "Шосткинського району"}  # the raion is not glued on
+    assert found["Сопич"].status == "resolved"
+    assert found["Шосткинського району"].kind == "raion"
+
+
+def test_a_regional_governor_names_the_region_not_the_city(gc: Geocoder) -> None:
+    found = _places(
+        "A drone hit a warehouse in Kupiansk, Kharkiv regional governor Oleh Syniehubov said.",
+        gc,
+    )
+    assert found["Kharkiv"].kind == "oblast" and found["Kharkiv"].role == "actor"
+    assert found["Kharkiv"].result.place is not None
+    assert found["Kharkiv"].result.place.feature_code == "ADM1"
+    assert found["Kupiansk"].status == "resolved"
+
+
+def test_the_country_of_who_speaks_does_not_say_where(gc: Geocoder) -> None:
+    # Russia's ministry speaks of a Ukrainian village: Russia must not exclude it.
+    text = (
+        "Russia's defence ministry said on Tuesday that its troops had taken Kalynove, "
+        "east of Selydove in the Donetsk region."
+    )
+    found = _places(text, gc)
+    assert found["Russia"].role == "actor"
+    kalynove = found["Kalynove"]
+    assert kalynove.status == "resolved", kalynove.result.reason
+    assert kalynove.result.place is not None
+    assert kalynove.result.place.admin1 == "Donetsk Oblast"
+    # With no region named, the village stays ambiguous among its namesakes in Ukraine;
+    # it is never "outside context country RU".
+    bare = _places("Russia's defence ministry claimed its forces had captured Kalynove.", gc)
+    assert "outside context country RU" not in bare["Kalynove"].result.reason
+
+
+def test_a_regions_governor_still_says_where(gc: Geocoder) -> None:
+    # A governor reports on their own region: it keeps steering the article's villages.
+    text = (
+        "Губернатор Белгородской области сообщил, что в результате обстрела Шебекино "
+        "пострадали двое мирных жителей."
+    )
+    found = _places(text, gc)
+    assert found["Шебекино"].status == "resolved"
+    assert found["Шебекино"].result.place is not None
+    assert found["Шебекино"].result.place.admin1 == "Belgorod Oblast"
