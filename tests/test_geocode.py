@@ -7,7 +7,10 @@ import math
 import pytest
 
 from geokursk import Geocoder, InvalidQueryError, geocode, geocode_frame
-from geokursk.geocode import haversine_km, same_name_variant
+from geokursk.gazetteer import Place
+from geokursk.geocode import AreaMention, haversine_km, same_name_variant
+from geokursk.geocode.candidates import _Cand
+from geokursk.geocode.context import _apply_context, _attached
 
 # GeoNames postal points of the three villages (geo/geonames-postal, RU 307823/307825/307833).
 POSTAL = {
@@ -413,3 +416,43 @@ def test_misspelling_in_the_middle_of_a_short_name_is_found(gc: Geocoder) -> Non
     assert r.status == "resolved"
     assert r.place is not None and r.place.name_latin == "Podshur"
     assert r.reason.startswith("fuzzy match 'podshur'")
+
+
+def _ua_place(pid: str, admin2_stem: str, lat: float, feature: str = "PPL") -> Place:
+    return Place(
+        pid, "Велика Михайлівка", "Velyka Mykhailivka", None, None, feature, "UA",
+        "Dnipropetrovsk Oblast", None, lat, 36.0, None, "test", "ok", "test row",
+        "UA.04", admin2_stem,
+    )  # fmt: skip
+
+
+def test_a_place_without_a_recorded_district_may_lie_in_the_district_said_of_it() -> None:
+    district = _ua_place("admin2:UA.04:synelnykivsk", "synelnykivsk", 48.3, "ADM2")
+    mention = AreaMention("Синельниківського району", 17, 41, "admin2", (district,))
+    recorded = _Cand(_ua_place("a", "synelnykivsk", 48.2), 100.0, "exact name", "k")
+    unrecorded = _Cand(_ua_place("b", "", 47.9), 100.0, "exact name", "k")
+    elsewhere = _Cand(_ua_place("c", "pokrovsk", 47.8), 100.0, "exact name", "k")
+    for said, bonus in ((True, 8.0), (False, 0.0)):
+        for c in (recorded, unrecorded, elsewhere):
+            c.notes = []
+            _apply_context(c, [mention], district_said=said)
+        # the district implies its region (+6); inside the district by record: +8 more
+        assert recorded.total == 114.0
+        assert unrecorded.total == 106.0 + bonus
+        assert elsewhere.total == 106.0  # recorded in another district: no bonus
+    unrecorded.notes = []
+    _apply_context(unrecorded, [mention], district_said=True)
+    assert any("district not recorded" in n for n in unrecorded.notes)
+
+
+def test_a_district_said_of_another_name_gives_an_unrecorded_place_nothing(
+    gc: Geocoder,
+) -> None:
+    # The district follows the first village; the second is only in the same sentence.
+    text = "Удар по Межовій Синельниківського району та по селищу Покровське."
+    mentions = gc.find_areas(text)
+    assert [m.level for m in mentions] == ["admin2"]
+    assert not _attached("Покровське", text, mentions, absent=False)
+    assert _attached("Межова", text, mentions, absent=False)
+    # a context of areas only (as extraction passes per sentence) says nothing of either
+    assert not _attached("Покровське", "Синельниківського району", mentions, absent=False)

@@ -14,7 +14,8 @@ How a name is resolved
    named with it (a district none of whose readings lies in a named region is
    dropped as misread).  A candidate outside every named country/region is
    *not eligible*; one inside a named region gains 6 points, inside a named
-   district 8 more.  An area after "from", «из», «з боку» (words in
+   district 8 more (so does one whose district is not recorded, when the
+   district is said of its name).  An area after "from", «из», «з боку» (words in
    ``data/words/movement.csv``) is where a movement comes from: a candidate
    inside it loses 6 points, one within :data:`NEIGHBOUR_KM` of it gains 6.
    A context in which nothing is recognised gives a warning.

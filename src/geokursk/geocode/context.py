@@ -222,7 +222,18 @@ class _Context:
         return ctx
 
 
-def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | None = None) -> None:
+def _apply_context(
+    c: _Cand,
+    mentions: Sequence[AreaMention],
+    ctx: _Context | None = None,
+    district_said: bool = False,
+) -> None:
+    """Score a candidate by the context areas: excluded, inside, or next to them.
+
+    ``district_said``: a district of the context is said of this very name
+    (:func:`_attached`), so a place of the name whose district the source does not
+    record may lie in it.
+    """
     c.total = c.name_score
     if not mentions:
         return
@@ -273,9 +284,78 @@ def _apply_context(c: _Cand, mentions: Sequence[AreaMention], ctx: _Context | No
         c.notes.append(f"inside context country {p.country_code}")
         c.supported = c.in_context = True
     if "admin2" in by_level:
-        if any(_in_area(p, a, "admin2") for a in by_level["admin2"]):
+        districts = by_level["admin2"]
+        if any(_in_area(p, a, "admin2") for a in districts):
             c.total += 8
             c.notes.append(f"inside context district {p.admin2 or ''}".rstrip())
+        elif (
+            district_said
+            and not p.admin2_stem
+            and any(p.admin1_code and p.admin1_code == a.admin1_code for a in districts)
+        ):
+            # The source records no district for this place (a third of Ukraine's
+            # localities) and the district is said of this name («Великомихайлівка
+            # Синельниківського району»): it may lie in it as well as a namesake whose
+            # district is recorded, so it is not outranked by that record alone.
+            c.total += 8
+            labels = " / ".join(dict.fromkeys(a.name_latin for a in districts))
+            c.notes.append(f"district not recorded, may lie in context district {labels}")
+
+
+def _attached(
+    query: str, context: str, mentions: Sequence[AreaMention], *, absent: bool = True
+) -> bool:
+    """Tell whether a region or district of the context is said of this very name.
+
+    True when the name does not occur in the context (the context was given for it;
+    ``absent`` is the answer then), or when an area follows it with only connecting
+    words between ("Olgovka and Korenevo in the Kursk region", «Ольговка Курской
+    области») or precedes it directly ("Kursk region's Olgovka").  Connecting words are
+    in ``data/words/attach.csv``.
+    """
+    folded = context.casefold()
+    q = query.casefold().strip()
+    stem = q[: max(4, len(q) - 3)] if len(q) > 5 else q
+    positions = _occurrences(stem, folded)
+    if not positions:
+        return absent
+    connectors = _word_list("attach")
+    areas = [m for m in mentions if not m.origin and m.level != "country"]
+    if not areas:
+        return True
+    for pos in positions:
+        word_end = pos + len(stem)
+        while word_end < len(context) and (
+            context[word_end].isalpha() or context[word_end] in "-'’"
+        ):
+            word_end += 1
+        for m in areas:
+            if m.start >= word_end:
+                between = context[word_end : m.start]
+            elif m.end <= pos:
+                between = context[m.end : pos]
+                if len(between.strip(" ,'’s")) > 0:
+                    continue
+            else:
+                continue
+            words = _WORD.findall(between)
+            if all(w[0].isupper() or fold(w) in connectors for w in words):
+                return True
+    return False
+
+
+def _occurrences(part: str, text: str) -> list[int]:
+    """Return where ``part`` occurs in ``text``, left to right, without overlaps.
+
+    A plain search: a pattern compiled per name would push the regular expressions the
+    extraction uses out of :mod:`re`'s cache.
+    """
+    out = []
+    at = text.find(part)
+    while at >= 0 and part:
+        out.append(at)
+        at = text.find(part, at + len(part))
+    return out
 
 
 def _area_polygons(area: Place) -> list[Any]:

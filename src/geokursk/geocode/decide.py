@@ -13,9 +13,8 @@ from collections.abc import Sequence
 
 from geokursk.gazetteer import Place, haversine_km
 from geokursk.geocode.candidates import EXACT_KINDS, FUZZY_ACCEPT, _Cand
-from geokursk.geocode.context import _WORD, NEIGHBOUR_KM, _km_to_areas, _word_list
+from geokursk.geocode.context import NEIGHBOUR_KM, _attached, _km_to_areas
 from geokursk.geocode.results import Alternative, AreaMention, GeocodeResult, Status
-from geokursk.normalize import fold
 
 __all__ = ["CONFIDENT_SCORE", "MAX_ALTERNATIVES", "TIE_MARGIN"]
 
@@ -305,59 +304,6 @@ def _decide(
             )
             return result("ambiguous", None, min(100.0, best.total), reason)
     return result("resolved", best.place, min(100.0, best.total), _describe(best))
-
-
-def _attached(query: str, context: str, mentions: Sequence[AreaMention]) -> bool:
-    """Tell whether a region or district of the context is said of this very name.
-
-    True when the name does not occur in the context (the context was given for it), or
-    when an area follows it with only connecting words between ("Olgovka and Korenevo in
-    the Kursk region", «Ольговка Курской области») or precedes it directly ("Kursk
-    region's Olgovka").  Connecting words are in ``data/words/attach.csv``.
-    """
-    folded = context.casefold()
-    q = query.casefold().strip()
-    stem = q[: max(4, len(q) - 3)] if len(q) > 5 else q
-    positions = _occurrences(stem, folded)
-    if not positions:
-        return True
-    connectors = _word_list("attach")
-    areas = [m for m in mentions if not m.origin and m.level != "country"]
-    if not areas:
-        return True
-    for pos in positions:
-        word_end = pos + len(stem)
-        while word_end < len(context) and (
-            context[word_end].isalpha() or context[word_end] in "-'’"
-        ):
-            word_end += 1
-        for m in areas:
-            if m.start >= word_end:
-                between = context[word_end : m.start]
-            elif m.end <= pos:
-                between = context[m.end : pos]
-                if len(between.strip(" ,'’s")) > 0:
-                    continue
-            else:
-                continue
-            words = _WORD.findall(between)
-            if all(w[0].isupper() or fold(w) in connectors for w in words):
-                return True
-    return False
-
-
-def _occurrences(part: str, text: str) -> list[int]:
-    """Return where ``part`` occurs in ``text``, left to right, without overlaps.
-
-    A plain search: a pattern compiled per name would push the regular expressions the
-    extraction uses out of :mod:`re`'s cache.
-    """
-    out = []
-    at = text.find(part)
-    while at >= 0 and part:
-        out.append(at)
-        at = text.find(part, at + len(part))
-    return out
 
 
 def _main_names_next_door(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> list[_Cand]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from geokursk.errors import ArgumentTypeError, InvalidQueryError
 from geokursk.gazetteer import Gazetteer
 from geokursk.geocode.candidates import _Cand, find_candidates
-from geokursk.geocode.context import _apply_context, _Context, find_areas
+from geokursk.geocode.context import _apply_context, _attached, _Context, find_areas
 from geokursk.geocode.decide import _decide
 from geokursk.geocode.memo import _remember
 from geokursk.geocode.results import AreaMention, GeocodeResult
@@ -210,10 +210,14 @@ class Geocoder:
         rivers = {n for n in names if is_river(n)}
         cands = {n: self._candidates(n) for n in dict.fromkeys(names) if n not in rivers}
         ctx = _Context.of(mentions)
+        districts = "admin2" in ctx.by_level and context is not None
         for n, cs in cands.items():
             is_area = split_area(fold(n))[1] is not None
+            # Only a context that holds the name can say the district is this name's:
+            # one without it (a sentence's areas, passed for each of its places) cannot.
+            said = districts and _attached(n, cast(str, context), mentions, absent=False)
             for c in cs:
-                _apply_context(c, mentions, ctx)
+                _apply_context(c, mentions, ctx, said)
                 _apply_prior(c, is_area)
         _apply_cohesion(cands)
         results = {n: _decide(n, cs, mentions, context, warnings) for n, cs in cands.items()}
