@@ -104,3 +104,15 @@ def test_a_regions_governor_still_says_where(gc: Geocoder) -> None:
     assert found["Шебекино"].status == "resolved"
     assert found["Шебекино"].result.place is not None
     assert found["Шебекино"].result.place.admin1 == "Belgorod Oblast"
+
+
+def test_a_russian_raion_in_any_case_is_read_in_the_region_named_with_it(gc: Geocoder) -> None:
+    for phrase in ("в Кореневском районе", "Суджанским районом", "Белгородского района"):
+        assert [m.level for m in gc.find_areas(phrase)] == ["admin2"], phrase
+    found = _places("Дрон ударил по селу Снагость Кореневского района Курской области.", gc)
+    raion = found["Кореневского района"]
+    assert raion.kind == "raion" and raion.status == "resolved", raion.result.reason
+    assert raion.result.place is not None and raion.result.place.admin1 == "Kursk Oblast"
+    # two regions named together are both kept (neither is the other's context)
+    both = _places("Shelling was reported in the Kursk and Belgorod regions.", gc)
+    assert [p.status for p in both.values()] == ["resolved", "resolved"]

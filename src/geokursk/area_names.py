@@ -31,9 +31,10 @@ __all__ = ["area_matches", "match_area", "may_name_area"]
 
 
 # Oblique-case endings of an adjectival district name, romanised: Ukrainian «Чугуївського
-# району» (chuhuivskoho), «Ізюмському районі» (iziumskomu), «Куп'янським районом»; the
-# Russian ones (-ogo, -oy) are endings of :func:`geokursk.normalize.stem` already.
-_ADJECTIVE_CASE = re.compile(r"(?<=[sz]k)(oho|omu|ykh|ikh|ym|im|oyi|oiu|oyu|uiu|uyu)$")
+# району» (chuhuivskoho), «Ізюмському районі» (iziumskomu), «Куп'янським районом», Russian
+# «в Белгородском районе» (belgorodskom); -ogo and -oy are endings of
+# :func:`geokursk.normalize.stem` already.
+_ADJECTIVE_CASE = re.compile(r"(?<=[sz]k)(oho|omu|om|ykh|ikh|ym|im|oyi|oiu|oyu|uiu|uyu)$")
 
 
 @functools.lru_cache(maxsize=65536)

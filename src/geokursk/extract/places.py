@@ -614,7 +614,7 @@ def _resolve(
             if c.result is not None:
                 chosen[i] = (c.result, c.result.context)
             elif c.area:
-                chosen[i] = (gc.geocode(c.query), None)
+                chosen[i] = _area_result(c, group, theatre, gc)
         pending = [i for i in range(len(group)) if i not in chosen]
         stages: list[tuple[str | None, str]] = []
         if sentence_areas:
@@ -673,6 +673,29 @@ def _resolve(
             )
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _area_result(
+    c: _Cand, group: Sequence[_Cand], theatre: str | None, gc: Geocoder
+) -> tuple[GeocodeResult, str | None]:
+    """Geocode an area mention; a district that stays open is read in the regions named.
+
+    «Кореневского района Курской области»: Korenevsky District of Kursk Oblast, not
+    Korenovsky of Krasnodar Krai.  Regions are tried as context only when the area alone
+    is not resolved, and their answer is kept only when it is a resolved district (a
+    region given a neighbour region as context would be excluded by it).
+    """
+    alone = gc.geocode(c.query)
+    if alone.status == "resolved":
+        return alone, None
+    others = [o.query for o in group if o.area and o is not c and o.query != c.query]
+    for ctx in ("; ".join(others), theatre):
+        if not ctx:
+            continue
+        r = gc.geocode(c.query, context=ctx)
+        if r.status == "resolved" and r.place is not None and r.place.feature_code == "ADM2":
+            return r, ctx
+    return alone, None
 
 
 class _Spans:
