@@ -456,3 +456,20 @@ def test_a_district_said_of_another_name_gives_an_unrecorded_place_nothing(
     assert _attached("Межова", text, mentions, absent=False)
     # a context of areas only (as extraction passes per sentence) says nothing of either
     assert not _attached("Покровське", "Синельниківського району", mentions, absent=False)
+
+
+def test_a_bigger_town_under_its_russian_name_keeps_a_namesake_from_winning_on_size(
+    gc: Geocoder,
+) -> None:
+    # «Волчанск»: Volchansk (Sverdlovsk Oblast, main name, 10,000 people) and Vovchansk
+    # (Kharkiv Oblast, Russian alternate name, 19,000): no winner on size alone.
+    bare = gc.geocode("Волчанск")
+    assert bare.status == "ambiguous"
+    assert "Vovchansk" in {a.place.name_latin for a in bare.alternatives}
+    kharkiv = gc.geocode("Волчанск", context="Харьковская область")
+    assert kharkiv.status == "resolved" and kharkiv.place is not None
+    assert kharkiv.place.name_latin == "Vovchansk"
+    # a former name unlike the current one does not block: Engels was Pokrovsk
+    town = gc.geocode("Pokrovsk")
+    assert town.status == "resolved" and town.place is not None
+    assert town.place.admin1 == "Donetsk Oblast"

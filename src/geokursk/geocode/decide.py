@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from geokursk.gazetteer import Place, haversine_km
 from geokursk.geocode.candidates import EXACT_KINDS, FUZZY_ACCEPT, _Cand
 from geokursk.geocode.context import NEIGHBOUR_KM, _attached, _km_to_areas
 from geokursk.geocode.results import Alternative, AreaMention, GeocodeResult, Status
+from geokursk.normalize import fold
 
 __all__ = ["CONFIDENT_SCORE", "MAX_ALTERNATIVES", "TIE_MARGIN"]
 
@@ -31,6 +34,9 @@ PROMINENCE_RATIO = 3.0
 CONFIDENT_SCORE = 90.0
 
 MAX_ALTERNATIVES = 8
+#: An alternate name this similar to the place's Latin main name is the same name in
+#: another language (Volchansk / Vovchansk: 89), not another name (Pokrovsk / Engels).
+EXONYM_SIMILARITY = 75.0
 
 
 def _describe(c: _Cand) -> str:
@@ -82,6 +88,7 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     best_name = max(c.name_score for c in tied)
     # Only namesakes matched as strongly compete on prominence: a town's *main* name beats
     # another town's alternate name whatever their sizes ("Suja" is not Shuya).
+    weaker = [c for c in tied if c.name_score < best_name]
     tied = [c for c in tied if c.name_score >= best_name]
     ranked = sorted(tied, key=lambda c: -(c.place.population or 0))
     top = ranked[0]
@@ -92,9 +99,21 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     if (pop < PROMINENT_POPULATION and not (seat and pop > 0)) or top.raw < FUZZY_ACCEPT:
         return None
     others = [c for c in ranked[1:] if not _same_place(top, c)]
-    if all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
-        return top
-    return None
+    if not all((c.place.population or 0) * PROMINENCE_RATIO <= pop for c in others):
+        return None
+    # ... but a bigger town tied under that name as its alternate name in another language
+    # (the Russian name of a Ukrainian town: «Волчанск» is Vovchansk, 19,000 people, as
+    # well as Volchansk of Sverdlovsk Oblast, 10,000) keeps the smaller one from winning
+    # on size.  Not a former name unlike the current one (Pokrovsk, now Engels).
+    if any(
+        c.how == "exact alt"
+        and (c.place.population or 0) > pop
+        and fuzz.ratio(fold(c.place.name_latin), c.key) >= EXONYM_SIMILARITY
+        and not _same_place(top, c)
+        for c in weaker
+    ):
+        return None
+    return top
 
 
 def _same_place(a: _Cand, b: _Cand) -> bool:
