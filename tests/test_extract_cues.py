@@ -21,6 +21,11 @@ def _places(text: str, gc: Geocoder) -> dict[str, PlaceMention]:
     return {p.mention: p for p in extract_article(text, geocoder=gc).places}
 
 
+def _assert_resolved_in(place: PlaceMention, admin1: str) -> None:
+    assert place.status == "resolved", place.result.reason
+    assert place.result.place is not None and place.result.place.admin1 == admin1
+
+
 @pytest.mark.parametrize(
     ("text", "mention", "relation", "admin1"),
     [
@@ -47,8 +52,7 @@ def test_place_words_cue_a_name(
     assert place.relation == relation
     assert place.kind == "settlement"
     if admin1 is not None:
-        assert place.status == "resolved", place.result.reason
-        assert place.result.place is not None and place.result.place.admin1 == admin1
+        _assert_resolved_in(place, admin1)
 
 
 def test_a_compass_word_is_not_taken_for_the_name() -> None:
@@ -84,10 +88,7 @@ def test_the_country_of_who_speaks_does_not_say_where(gc: Geocoder) -> None:
     )
     found = _places(text, gc)
     assert found["Russia"].role == "actor"
-    kalynove = found["Kalynove"]
-    assert kalynove.status == "resolved", kalynove.result.reason
-    assert kalynove.result.place is not None
-    assert kalynove.result.place.admin1 == "Donetsk Oblast"
+    _assert_resolved_in(found["Kalynove"], "Donetsk Oblast")
     # With no region named, the village stays ambiguous among its namesakes in Ukraine;
     # it is never "outside context country RU".
     bare = _places("Russia's defence ministry claimed its forces had captured Kalynove.", gc)
@@ -100,19 +101,15 @@ def test_a_regions_governor_still_says_where(gc: Geocoder) -> None:
         "Губернатор Белгородской области сообщил, что в результате обстрела Шебекино "
         "пострадали двое мирных жителей."
     )
-    found = _places(text, gc)
-    assert found["Шебекино"].status == "resolved"
-    assert found["Шебекино"].result.place is not None
-    assert found["Шебекино"].result.place.admin1 == "Belgorod Oblast"
+    _assert_resolved_in(_places(text, gc)["Шебекино"], "Belgorod Oblast")
 
 
 def test_a_russian_raion_in_any_case_is_read_in_the_region_named_with_it(gc: Geocoder) -> None:
     for phrase in ("в Кореневском районе", "Суджанским районом", "Белгородского района"):
         assert [m.level for m in gc.find_areas(phrase)] == ["admin2"], phrase
     found = _places("Дрон ударил по селу Снагость Кореневского района Курской области.", gc)
-    raion = found["Кореневского района"]
-    assert raion.kind == "raion" and raion.status == "resolved", raion.result.reason
-    assert raion.result.place is not None and raion.result.place.admin1 == "Kursk Oblast"
+    assert found["Кореневского района"].kind == "raion"
+    _assert_resolved_in(found["Кореневского района"], "Kursk Oblast")
     # two regions named together are both kept (neither is the other's context)
     both = _places("Shelling was reported in the Kursk and Belgorod regions.", gc)
     assert [p.status for p in both.values()] == ["resolved", "resolved"]

@@ -407,7 +407,10 @@ def test_skeleton_edits_find_a_consonant_changed_in_the_middle(gc: Geocoder) -> 
     # nor the last three letters of the skeleton with it
     assert "plekhovo" in gaz.keys_by_skeleton_edits("plsv")
     assert "plekhovo" in gaz.keys_by_skeleton_edits("plhvk")  # one letter added
-    assert gaz.keys_by_skeleton_edits("phv") == []  # too short to search
+    # a three-letter skeleton is searched too, Kiseevo (ksv) for Kiselevo (kslv), but
+    # only with two letters fixed on one side of the edit; two letters are too few
+    assert "kiselevo" in gaz.keys_by_skeleton_edits("ksv")
+    assert gaz.keys_by_skeleton_edits("pv") == []
 
 
 def test_misspelling_in_the_middle_of_a_short_name_is_found(gc: Geocoder) -> None:

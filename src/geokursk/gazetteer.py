@@ -64,6 +64,8 @@ ENV_VAR = "GEOKURSK_GAZETTEER"
 FORMAT_NAME = "geokursk-gazetteer"
 FORMAT_VERSION = "3"
 #: Places kept in memory per open gazetteer once read (each is ~1 kB); cleared when full.
+#: Shortest skeleton searched one consonant away (Pyuvokh finds Pyuvok: p-v-h, p-v-k).
+MIN_EDIT_SKELETON = 3
 PLACE_CACHE_LIMIT = 100_000
 #: Bytes of a gazetteer file SQLite reads through a memory map (address space, not memory).
 MMAP_BYTES = 1 << 30
@@ -573,8 +575,9 @@ class Gazetteer:
         Parameters
         ----------
         skel : str
-            A skeleton (:func:`geokursk.normalize.skeleton`) of at least 4 letters;
-            shorter ones give ``[]`` (one edit of 3 letters matches too much).
+            A skeleton (:func:`geokursk.normalize.skeleton`) of at least
+            :data:`MIN_EDIT_SKELETON` letters; shorter ones give ``[]`` (one edit of two
+            letters matches too much).
         limit : int
             Keys read per pattern at most.
 
@@ -584,7 +587,7 @@ class Gazetteer:
             Distinct keys, sorted.
         """
         n = len(skel)
-        if n < 4 or not skel.replace(" ", "").isalnum():
+        if n < MIN_EDIT_SKELETON or not skel.replace(" ", "").isalnum():
             return []
         patterns: set[str] = set()
         for i in range(n + 1):
@@ -595,6 +598,8 @@ class Gazetteer:
         out: set[str] = set()
         for pat in sorted(patterns):
             wild = pat.find("?")
+            if n < 4 and 0 <= wild and max(wild, len(pat) - 1 - wild) < 2:
+                continue  # a short skeleton's middle edit: an index prefix of one letter
             if wild < 0:
                 rows = self._rows("SELECT key FROM keys WHERE skel = ? LIMIT ?", (pat, limit))
             elif wild >= len(pat) - 1 - wild:  # the fixed part before the wildcard is longer

@@ -109,6 +109,7 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
         c.how == "exact alt"
         and (c.place.population or 0) > pop
         and fuzz.ratio(fold(c.place.name_latin), c.key) >= EXONYM_SIMILARITY
+        and fold(c.place.name_latin) != fold(top.place.name_latin)  # not one town twice
         and not _same_place(top, c)
         for c in weaker
     ):
