@@ -2,8 +2,9 @@
 
 The public API is re-exported here.  Light modules (errors, normalisation,
 gazetteer, geocoder) are imported eagerly so ``import geokursk`` plus a
-first answer stays fast; modules that pull in geopandas or folium are
-loaded on first attribute access (PEP 562).
+first answer stays fast; modules that pull in geopandas or folium, and the
+extraction pipeline (its word lists and patterns), are loaded on first
+attribute access (PEP 562).
 """
 
 from __future__ import annotations
@@ -23,15 +24,6 @@ from geokursk.errors import (
     InvalidQueryError,
     LayerError,
     UsageError,
-)
-from geokursk.extract import (
-    ClaimCandidate,
-    DateMention,
-    Extraction,
-    FigureCandidate,
-    PlaceMention,
-    extract_article,
-    read_article,
 )
 from geokursk.gazetteer import Gazetteer, Place, SourcePoint, default_gazetteer_path
 from geokursk.geocode import (
@@ -57,6 +49,13 @@ __version__ = "0.1.0"
 
 # name -> module that defines it, imported on first access
 _LAZY: dict[str, str] = {
+    "ClaimCandidate": "geokursk.extract",
+    "DateMention": "geokursk.extract",
+    "Extraction": "geokursk.extract",
+    "FigureCandidate": "geokursk.extract",
+    "PlaceMention": "geokursk.extract",
+    "extract_article": "geokursk.extract",
+    "read_article": "geokursk.extract",
     "build_gazetteer": "geokursk.build",
     "Claim": "geokursk.claims",
     "ClaimPlace": "geokursk.claims",
@@ -167,6 +166,15 @@ if TYPE_CHECKING:  # pragma: no cover
         write_geojson,
         write_gpkg,
         write_parquet,
+    )
+    from geokursk.extract import (
+        ClaimCandidate,
+        DateMention,
+        Extraction,
+        FigureCandidate,
+        PlaceMention,
+        extract_article,
+        read_article,
     )
     from geokursk.mapexport import save_map
     from geokursk.maps import CLAIM_STATUSES, MapProvenance, claims_map, map_provenance
