@@ -47,6 +47,9 @@ BORDER_TOLERANCE_KM = 8.0
 BORDER_ZONE_KM = 20.0
 HROMADA_KM = 30.0
 DUPLICATE_KM = 2.0
+#: Rows with one GeoNames id are one place only this close: a city's GeoNames point and
+#: its quattroshapes centroid lie up to ~10 km apart (Mariupol 8 km).
+SAME_GN_KM = 25.0
 METRIC = "EPSG:3035"  # Lambert equal-area Europe: metres across the NE window
 
 RU_TYPES = {
@@ -412,8 +415,9 @@ def ua_locality_records(
                 name_rank=1 if official else 5,
             )
         )
-    records, dupes = _merge_duplicates(records)
+    records, dupes, conflicts = _merge_duplicates(records)
     report["duplicate_rows_merged"] = dupes
+    report["geonames_id_far_apart"] = conflicts
     report["localities"] = len(records)
     report["katottg_ambiguous"] = ambiguous
     # Coverage against the official codifier, per oblast.
@@ -434,10 +438,13 @@ def ua_locality_records(
     return records, {**dict(sorted(report.items())), "coverage": coverage}
 
 
-def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], int]:
+def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], int, int]:
     """WOF holds some places two or three times (Bakhmut under three records, two still
-    called Artemivsk): rows with one GeoNames id, or compatible names within
-    :data:`DUPLICATE_KM`, are one place.  The row with the
+    called Artemivsk): rows with one GeoNames id within :data:`SAME_GN_KM`, or compatible
+    names within :data:`DUPLICATE_KM`, are one place.  Rows that share a GeoNames id
+    farther apart are a broken concordance, not one place (a Kherson-oblast Voskresenka
+    row carries Kyiv's id: merged, it took Kyiv's names and population and Kyiv's own row
+    vanished); they are kept apart and counted (the third value).  The row with the
     official (KATOTTG) name and the fewest flags keeps its point; the others' names become
     alternate names and their ids are listed in the provenance."""
     parent = list(range(len(records)))
@@ -454,9 +461,19 @@ def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], in
         if r.gn_id:
             by_gn[r.gn_id].append(i)
         cells[(int(r.lat // 0.05), int(r.lon // 0.08))].append(i)
+    conflicts = 0
     for idxs in by_gn.values():
-        for j in idxs[1:]:
-            parent[find(j)] = find(idxs[0])
+        for n, j in enumerate(idxs[1:], start=1):
+            rj = records[j]
+            near = [
+                i
+                for i in idxs[:n]
+                if haversine_km(records[i].lat, records[i].lon, rj.lat, rj.lon) <= SAME_GN_KM
+            ]
+            if near:
+                parent[find(j)] = find(near[0])
+            else:
+                conflicts += 1
     # Rows imported twice (a GeoNames point and a quattroshapes point of one village,
     # under different ids): compatible names within DUPLICATE_KM are one place.
     for (cy, cx), idxs in cells.items():
@@ -517,7 +534,7 @@ def _merge_duplicates(records: list[PlaceRecord]) -> tuple[list[PlaceRecord], in
             + ", ".join(o.id for o in others),
         )
         drop.update(ranked[1:])
-    return [r for i, r in enumerate(records) if i not in drop], len(drop)
+    return [r for i, r in enumerate(records) if i not in drop], len(drop), conflicts
 
 
 def _hromada_centres(

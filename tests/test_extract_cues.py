@@ -113,3 +113,10 @@ def test_a_russian_raion_in_any_case_is_read_in_the_region_named_with_it(gc: Geo
     # two regions named together are both kept (neither is the other's context)
     both = _places("Shelling was reported in the Kursk and Belgorod regions.", gc)
     assert [p.status for p in both.values()] == ["resolved", "resolved"]
+
+
+def test_a_capital_that_does_not_confirm_is_who_speaks(gc: Geocoder) -> None:
+    found = _places("Russian troops claimed Kalynove on Monday. Kyiv did not confirm it.", gc)
+    assert found["Kyiv"].role == "actor"
+    assert _places("Moscow has not commented on the strike.", gc)["Moscow"].role == "actor"
+    assert _places("Drones hit Kyiv overnight.", gc)["Kyiv"].role == "event"

@@ -54,6 +54,38 @@ def test_postal_rows_outside_their_region_are_flagged(gaz: Gazetteer) -> None:
     assert p is not None and "outside-admin1" in p.quality
 
 
+def test_a_geonames_id_shared_far_apart_does_not_merge_two_places(gaz: Gazetteer) -> None:
+    # WOF gives a Kherson-oblast Voskresenka row Kyiv's GeoNames id: merged by that id, the
+    # village took Kyiv's names and 2.8 million people, and "Kiev" became ambiguous.
+    village = gaz.place("wof:1226439223")
+    assert village is not None and village.name_latin == "Voskresenka"
+    assert (village.population or 0) < 100_000
+    gc = Geocoder(gaz)
+    for name in ("Kiev", "Киев", "Kyiv"):
+        r = gc.geocode(name)
+        assert r.status == "resolved" and r.place is not None, (name, r.reason)
+        assert r.place.admin1 == "Kyiv", name
+        # Kyiv's own WOF row (101752489) is merged into Kyiv, not into the village
+        assert "101752489" in r.place.provenance, r.place.provenance
+
+
+def test_a_renaming_goes_to_the_place_known_by_both_names(gaz: Gazetteer) -> None:
+    # Kirovsk (Luhansk Oblast) became Holubivka; a village Holubivka (once Komissarovka)
+    # 30 km away carries the new name only.  Gold point: GeoNames 705809.
+    r = Geocoder(gaz).geocode("Кировск", context="Луганская область")
+    assert r.status == "resolved" and r.place is not None
+    assert abs(r.place.lat - 48.6375) < 0.05 and abs(r.place.lon - 38.6428) < 0.05
+    assert "former name 'kirovsk'" in r.reason
+
+
+def test_a_renamed_town_is_not_outranked_by_a_village_of_its_old_name(gaz: Gazetteer) -> None:
+    # Krasnyi Lyman, now Lyman (28,000 people), and a village still called Krasnyi Lyman
+    # (600) in the same oblast: the name alone does not choose the village.
+    r = Geocoder(gaz).geocode("Красный Лиман", context="Донецкая область")
+    assert r.status == "ambiguous", r.reason
+    assert "Lyman" in {a.place.name_latin for a in r.alternatives}
+
+
 def test_homonyms_sharing_one_point_are_flagged(gaz: Gazetteer) -> None:
     # Мартинівка in Cherkasy, Chernihiv, Kirovohrad and Vinnytsia oblasts share 50.9985,32.6174.
     gc = Geocoder(gaz)

@@ -629,6 +629,11 @@ def _locate(rows: list[_Row], admin1_by_code: dict[str, PlaceRecord]) -> None:
         r.rec = replace(r.rec, country_code=cc or "", admin1_code=code or "", admin1=admin1)
 
 
+def _all_names(p: PlaceRecord) -> tuple[str | None, ...]:
+    """Every name a record carries: main, Russian, Ukrainian, alternate and former."""
+    return (p.name, p.name_ru, p.name_uk, *p.names, *p.alt_names, *p.former_names)
+
+
 def _apply_links(
     places: list[PlaceRecord], links: Iterable[tuple[Layer, NameLink]], iso_to_code: dict[str, str]
 ) -> Counter[str]:
@@ -648,6 +653,23 @@ def _apply_links(
             if not code or places[i].admin1_code == code
         ]
         renamed_here = False
+        # The renamed place is the one that carries the former name as well as the current
+        # one (Kirovsk, alternate name Holubivka), not a namesake of the current name
+        # elsewhere in the region (a village Holubivka, once Komissarovka).
+        current = fold(link.name)
+        former = {fold(n) for n in link.former_names}
+        both = sorted(
+            {
+                i
+                for n in former
+                for i in by_key.get((link.country, n), [])
+                if (not code or places[i].admin1_code == code)
+                and current in {fold(x) for x in _all_names(places[i]) if x}
+            }
+        )
+        if both:
+            hits = both
+            renamed_here = fold(places[both[0]].name) in former if len(both) == 1 else False
         if not hits and code:
             # The sources still call the place by a former name (Chervonohrad for
             # Sheptytskyi): the renaming, an official decision, gives it its current name.

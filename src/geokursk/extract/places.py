@@ -801,6 +801,12 @@ def _role(text: str, c: _Cand, r: GeocodeResult) -> str:
             return "actor"
         if re.match(r"(?i)(?:оценивал|оцінював|відправив|отправил|denied|said|warned)", word):
             return "actor"
+        # "Kyiv did not confirm", "Moscow has not commented", «Киев не подтвердил»
+        if re.match(
+            r"[\s,]*(?i:(?:did|does|do|has|have|had|would|could)\s+not|не|ні)\s+\w",
+            after,
+        ):
+            return "actor"
     return "event"
 
 

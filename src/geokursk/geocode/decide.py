@@ -117,6 +117,16 @@ def _prominent(tied: Sequence[_Cand]) -> _Cand | None:
     return top
 
 
+def _dwarfs(c: _Cand, population: int) -> bool:
+    """Tell whether ``c`` is a town that dwarfs places of ``population`` inhabitants.
+
+    At least :data:`PROMINENT_POPULATION` people, and :data:`PROMINENCE_RATIO` times
+    ``population``.
+    """
+    pop = c.place.population or 0
+    return pop >= PROMINENT_POPULATION and pop >= PROMINENCE_RATIO * population
+
+
 def _same_place(a: _Cand, b: _Cand) -> bool:
     """Tell whether two candidates are one place recorded twice (by different sources).
 
@@ -211,13 +221,20 @@ def _decide(
             context,
             warnings,
         )
-    if any(c.how in EXACT_KINDS - {"former name", "exact alt"} for c in eligible):
+    main_kinds = EXACT_KINDS - {"former name", "exact alt"}
+    if any(c.how in main_kinds for c in eligible):
         # Many former names are current names elsewhere (Свердловск, Кировск): a place that
-        # carries the name today and fits the context wins over a renamed one.
+        # carries the name today and fits the context wins over a renamed one -- unless the
+        # renamed one is a town that dwarfs them (Krasnyi Lyman, now Lyman, 28,000 people,
+        # and a village still called so, 600): then neither wins on the name alone.
+        current = max(
+            (c.place.population or 0 for c in eligible if c.how in main_kinds),
+            default=0,
+        )
         for c in eligible:
-            if c.how == "former name":
+            if c.how == "former name" and not _dwarfs(c, current):
                 c.notes.append("former name; a place currently so named fits the context")
-        eligible = [c for c in eligible if c.how != "former name"]
+        eligible = [c for c in eligible if c.how != "former name" or _dwarfs(c, current)]
     elif any(c.how == "former name" for c in eligible):
         # The exact former name beats another word that merely looks like it
         # (Krasnoarmeisk is Pokrovsk, not the village Krasnoarmiiske).
