@@ -120,3 +120,12 @@ def test_a_capital_that_does_not_confirm_is_who_speaks(gc: Geocoder) -> None:
     assert found["Kyiv"].role == "actor"
     assert _places("Moscow has not commented on the strike.", gc)["Moscow"].role == "actor"
     assert _places("Drones hit Kyiv overnight.", gc)["Kyiv"].role == "event"
+
+
+def test_a_city_word_after_a_name_is_dropped_unless_it_is_part_of_the_name(
+    gc: Geocoder,
+) -> None:
+    found = _places("Russian drones struck Kharkiv City overnight, ISW assessed.", gc)
+    assert list(found) == ["Kharkiv"]
+    _assert_resolved_in(found["Kharkiv"], "Kharkiv Oblast")
+    assert list(_places("The delegation flew on to Mexico City.", gc)) == ["Mexico City"]

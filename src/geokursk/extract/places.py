@@ -172,6 +172,9 @@ _LEADING_TRIGGERS = frozenset(
 _WEAK_BY_WORD = _by_last_word([(" " + fold(phrase), rel, phrase) for phrase, rel in _WEAK_TRIGGERS])
 # Military terms after a name ("Kharkiv direction"): the place is the name before them.
 _GENERIC_TAIL = word_set("generic_tail")
+# Words after a city's name that are not part of it unless the gazetteer says so: ISW's
+# "Kharkiv City", but "Mexico City" is a name.
+_CITY_TAIL = word_set("city_tail")
 # Words after a name that make it a military direction («Покровському напрямку»).
 _DIRECTION_WORDS = word_set("direction_words")
 # What may stand between two listed places ("X, Y and Z").
@@ -370,6 +373,14 @@ def _judge_run(
         return None
     if len(words) > 1 and low[-1] in _GENERIC_TAIL:
         # "Kharkiv direction", "Zaporizhzhia front": the name without the military term.
+        run = run[:-1]
+        end = run[-1][2]
+        mention, words, low = text[start:end], words[:-1], low[:-1]
+    if (
+        len(words) > 1
+        and low[-1] in _CITY_TAIL
+        and not _gazetteer_hits(gc, mention, text_language(text))[1]
+    ):
         run = run[:-1]
         end = run[-1][2]
         mention, words, low = text[start:end], words[:-1], low[:-1]

@@ -484,6 +484,7 @@ _WORD_LISTS = {
     "anaphors": "word",
     "attribution_phrases": "phrase",
     "auxiliary_verbs": "word",
+    "city_tail": "word",
     "direction_words": "word",
     "dispute_verbs": "stem",
     "generic_tail": "word",
