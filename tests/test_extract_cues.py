@@ -129,3 +129,11 @@ def test_a_city_word_after_a_name_is_dropped_unless_it_is_part_of_the_name(
     assert list(found) == ["Kharkiv"]
     _assert_resolved_in(found["Kharkiv"], "Kharkiv Oblast")
     assert list(_places("The delegation flew on to Mexico City.", gc)) == ["Mexico City"]
+
+
+def test_a_sentence_opening_with_a_verb_does_not_hide_the_places(gc: Geocoder) -> None:
+    found = _places("Постраждали Нікополь і Марганець, повідомив голова ОВА.", gc)
+    assert {"Нікополь", "Марганець"} <= set(found)
+    _assert_resolved_in(found["Нікополь"], "Dnipropetrovsk Oblast")
+    # a place name that opens the sentence keeps its first word
+    assert "Горлівка" in _places("Горлівка знову під обстрілом.", gc)

@@ -39,7 +39,7 @@ How places are found (:mod:`~geokursk.extract.places`)
    gazetteer key *and* there is evidence it names a place here: a place
    word before it ("near", "in", "village of", "в районе", "біля", "southwest
    of", «севернее», «у бік», «у селищі»...: ``data/words/extract/*_triggers.csv``;
-   a one-word place word opening a sentence is not part of the name), a
+   a one-word place word, or a verb, opening a sentence is not part of the name), a
    place listed with it ("X, Y and Z"), a match inside the article's regions,
    or a prominent match (a capital, a country, a city of 100,000+).  A
    country named for who speaks ("Russia's defence ministry said") is not one

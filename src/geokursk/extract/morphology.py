@@ -117,6 +117,28 @@ def is_common_word(word: str, language: str) -> bool:
     return bool(parses) and not any("Geox" in p.tag.grammemes for p in parses)
 
 
+#: Parts of speech that never name a place: verbs, their forms, adverbs.
+_VERBAL = frozenset({"VERB", "INFN", "GRND", "PRTS", "ADVB"})
+
+
+def is_verb_form(word: str, language: str) -> bool:
+    """Tell whether the dictionary knows a Cyrillic ``word`` only as a verb or adverb.
+
+    A sentence may open with one before a place name («Постраждали Нікополь і
+    Марганець», «Сгорел склад»): it is not part of the name.
+
+    Examples
+    --------
+    >>> is_verb_form("Постраждали", "uk"), is_verb_form("Нікополь", "uk")
+    (True, False)
+    """
+    if not has_cyrillic(word):
+        return False
+    lang = name_language(word, language)
+    parses = [p for p in _analyzer(lang).parse(word) if p.is_known]
+    return bool(parses) and all(p.tag.POS in _VERBAL for p in parses)
+
+
 def _lookup_forms(name: str, language: str | None = None) -> list[str]:
     """Alias of :func:`lemma_forms` kept for the extraction modules."""
     return lemma_forms(name, language)

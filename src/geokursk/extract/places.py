@@ -30,7 +30,7 @@ from typing import Any
 from geokursk.extract.areas import AUTHORITY_AFTER, find_area_phrases
 from geokursk.extract.claimants import _CYR_SAY, _ORG_NOUNS, _RESPONSE_VERB, _SAY
 from geokursk.extract.dates import _MONTHS, _WEEKDAYS
-from geokursk.extract.morphology import _lookup_forms, is_common_word
+from geokursk.extract.morphology import _lookup_forms, is_common_word, is_verb_form
 from geokursk.extract.text import (
     _POSSESSIVE,
     _STOP_WORDS,
@@ -365,6 +365,12 @@ def _judge_run(
     gc: Geocoder,
     prev: _Cand | None,
 ) -> _Cand | None:
+    if (
+        len(run) > 1
+        and not text[s_start : run[0][1]].strip(" \"“«‘'(")
+        and is_verb_form(run[0][0], text_language(text))
+    ):
+        run = run[1:]  # «Постраждали Нікополь»: the sentence opens with a verb
     start, end = run[0][1], run[-1][2]
     mention = text[start:end]
     words = [w for w, _, _ in run]
