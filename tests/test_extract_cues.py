@@ -137,3 +137,13 @@ def test_a_sentence_opening_with_a_verb_does_not_hide_the_places(gc: Geocoder) -
     _assert_resolved_in(found["Нікополь"], "Dnipropetrovsk Oblast")
     # a place name that opens the sentence keeps its first word
     assert "Горлівка" in _places("Горлівка знову під обстрілом.", gc)
+
+
+def test_an_inflected_city_name_is_the_city_not_a_village_spelled_so(gc: Geocoder) -> None:
+    # «Киева» and «Харькове» are also the names of small places; the dictionary forms are
+    # Kyiv and Kharkiv, which the news means.
+    _assert_resolved_in(_places("Ракеты летели в сторону Киева.", gc)["Киева"], "Kyiv")
+    found = _places("Взрывы прогремели вечером в Харькове.", gc)
+    _assert_resolved_in(found["Харькове"], "Kharkiv Oblast")
+    # a sentence's first word keeps its own spelling: «Бої» (battles) is no place
+    assert _places("Бої тривають на сході.", gc) == {}

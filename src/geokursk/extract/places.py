@@ -428,10 +428,12 @@ def _judge_run(
     if text[start - 1 : start] in '«"“' and text[end : end + 1] in '»"”' and start > 0:
         return None  # «Север», «Восток»: names of army groups, not places
     language = text_language(text)
-    query, hits = _gazetteer_hits(gc, mention, language)
+    sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
+    # A sentence's first word is too often an ordinary word whose dictionary form happens
+    # to name a town («Бої», «Тем»): it keeps its own spelling.
+    query, hits = _gazetteer_hits(gc, mention, language, prefer_prominent=not sentence_initial)
     if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
         return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
-    sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
     common = sentence_initial and (low[0] in _STOP_WORDS or _occurs_as_word(low[0], text))
     if hits and rel is None and not listed:
         # Without a place word before it, only a primary name counts ("Al" is an
@@ -548,12 +550,28 @@ def _area_query(text: str, mention: str, end: int) -> tuple[str, int] | None:
     return None
 
 
-def _gazetteer_hits(gc: Geocoder, name: str, language: str = "ru") -> tuple[str, list[Any]]:
+def _gazetteer_hits(
+    gc: Geocoder, name: str, language: str = "ru", *, prefer_prominent: bool = False
+) -> tuple[str, list[Any]]:
+    """Return the form of ``name`` to look up, and its gazetteer hits.
+
+    The first form with hits, as written first (a village may be called what is an
+    inflected form elsewhere), unless ``prefer_prominent`` and only a later dictionary
+    form is the main name of a prominent place: «в Харькове», «в сторону Киева» are
+    Kharkiv and Kyiv, not the small places that carry those very spellings.
+    """
+    first: tuple[str, list[Any]] | None = None
     for form in _lookup_forms(name, language):
         hits = gc.gazetteer.by_keys(latin_forms(form))
-        if hits:
+        if not hits:
+            continue
+        if first is None:
+            first = (form, hits)
+            if not prefer_prominent or any(_prominent(h) for h in hits):
+                return first
+        elif prefer_prominent and any(h.kind == "name" and _prominent(h) for h in hits):
             return form, hits
-    return name, []
+    return first if first is not None else (name, [])
 
 
 def _near_match(gc: Geocoder, name: str) -> bool:
