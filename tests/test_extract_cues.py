@@ -147,3 +147,16 @@ def test_an_inflected_city_name_is_the_city_not_a_village_spelled_so(gc: Geocode
     _assert_resolved_in(found["Харькове"], "Kharkiv Oblast")
     # a sentence's first word keeps its own spelling: «Бої» (battles) is no place
     assert _places("Бої тривають на сході.", gc) == {}
+
+
+def test_place_words_do_not_eat_names_or_titles(gc: Geocoder) -> None:
+    # a settlement noun that begins a name stays in it, away from the sentence's start
+    assert "Хутор Михайловский" in _places("В районе Хутор Михайловский идут бои.", gc)
+    assert "Станице Луганской" in _places("ВСУ атаковали позиции в Станице Луганской.", gc)
+    # «мэр города» is followed by a person, not a place
+    assert _places("Мэр города Валентин Демидов призвал жителей к спокойствию.", gc) == {}
+    # a negation without a verb of saying leaves the place where things happened
+    found = _places("Сегодня в Харькове не было электричества после удара.", gc)
+    assert found["Харькове"].role == "event"
+    assert _places("Kharkiv has not had power since Monday.", gc)["Kharkiv"].role == "event"
+    assert _places("Киев не подтвердил эти данные.", gc)["Киев"].role == "actor"

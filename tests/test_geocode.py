@@ -476,3 +476,16 @@ def test_a_bigger_town_under_its_russian_name_keeps_a_namesake_from_winning_on_s
     town = gc.geocode("Pokrovsk")
     assert town.status == "resolved" and town.place is not None
     assert town.place.admin1 == "Donetsk Oblast"
+
+
+def test_a_district_said_of_another_place_gives_an_unrecorded_namesake_nothing() -> None:
+    # the region is attached to the name, the district to another place: not "said"
+    district = _ua_place("admin2:UA.04:synelnykivsk", "synelnykivsk", 48.3, "ADM2")
+    region = _ua_place("ne:UA-12", "", 48.6, "ADM1")
+    text = "Velyka Mykhailivka, Dnipropetrovsk Oblast; shelling in Synelnykivskyi Raion"
+    mentions = [
+        AreaMention("Dnipropetrovsk Oblast", 20, 41, "admin1", (region,)),
+        AreaMention("Synelnykivskyi Raion", 55, 75, "admin2", (district,)),
+    ]
+    assert _attached("Velyka Mykhailivka", text, mentions, absent=False)
+    assert not _attached("Velyka Mykhailivka", text, mentions[1:], absent=False)

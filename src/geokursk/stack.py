@@ -669,7 +669,6 @@ def _apply_links(
         )
         if both:
             hits = both
-            renamed_here = fold(places[both[0]].name) in former if len(both) == 1 else False
         if not hits and code:
             # The sources still call the place by a former name (Chervonohrad for
             # Sheptytskyi): the renaming, an official decision, gives it its current name.
@@ -692,6 +691,8 @@ def _apply_links(
             ),
         )
         p = places[i]
+        if both:  # the place chosen may still carry the former name as its main name
+            renamed_here = fold(p.name) in former
         if renamed_here:
             p = replace(
                 p,

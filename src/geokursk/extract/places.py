@@ -164,9 +164,12 @@ def _by_last_word(
 
 
 _STRONG_BY_WORD = _by_last_word([(e, rel, e) for e, rel in _STRONG_ENDINGS])
-#: One-word place words, which may open a sentence before the name: «Севернее», «Біля».
+#: One-word place words which may open a sentence before the name: «Севернее», «Біля»,
+#: «Звільнили».  Not the settlement nouns (strong, "in"): «Хутор Михайловский» is a name.
 _LEADING_TRIGGERS = frozenset(
-    fold(phrase) for phrase, _ in (*_STRONG_TRIGGERS, *_WEAK_TRIGGERS) if " " not in phrase
+    fold(phrase)
+    for phrase, rel in (*_WEAK_TRIGGERS, *((s, r) for s, r in _STRONG_TRIGGERS if r != "in"))
+    if " " not in phrase
 )
 # Folded like the text they are compared with («звільнили» folds to «звілнили»).
 _WEAK_BY_WORD = _by_last_word([(" " + fold(phrase), rel, phrase) for phrase, rel in _WEAK_TRIGGERS])
@@ -330,10 +333,17 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
         runs.append(cur)
     out = []
     for run in runs:
-        while run and (
-            run[0][0].lower() in _STOP_WORDS
-            or run[0][0].lower() in _TITLE_WORDS
-            or fold(run[0][0]) in _LEADING_TRIGGERS  # «Севернее Работино», "Near Bakhmut"
+        while (
+            run
+            and (
+                run[0][0].lower() in _STOP_WORDS
+                or run[0][0].lower() in _TITLE_WORDS
+                or (  # «Севернее Работино» opening a sentence
+                    fold(run[0][0]) in _LEADING_TRIGGERS
+                    and len(run) > 1
+                    and not text[s_start : run[0][1]].strip(" \"“«‘'(")
+                )
+            )
         ):
             run = run[1:]
         if run:
@@ -810,6 +820,13 @@ _DATELINE_PLACE = re.compile(rf"(?m)^[ \t]*([{_UPPER}][{_UPPER}’' .-]+[{_UPPER
 _STATEMENT_CUES = tuple(fold(p) for p in word_list("statement_cues", column="phrase"))
 
 
+_DENIES = re.compile(
+    r"[\s,]*(?i:(?:did|does|do|has|have|had|would|could)\s+not|не|ні)\s+(?i:(?:yet\s+)?"
+    r"(?:confirm|comment|respond|repl|react|acknowledg|подтверд|прокомментир|комментир|"
+    r"ответ|отреагир|признал|підтверд|прокоментув|коментув|відпові|відреагув|визна))"
+)
+
+
 def _role(text: str, c: _Cand, r: GeocodeResult) -> str:
     """``event``, ``actor``, ``statement`` or ``dateline`` (see :class:`PlaceMention`)."""
     if c.role != "event":
@@ -836,11 +853,9 @@ def _role(text: str, c: _Cand, r: GeocodeResult) -> str:
             return "actor"
         if re.match(r"(?i)(?:оценивал|оцінював|відправив|отправил|denied|said|warned)", word):
             return "actor"
-        # "Kyiv did not confirm", "Moscow has not commented", «Киев не подтвердил»
-        if re.match(
-            r"[\s,]*(?i:(?:did|does|do|has|have|had|would|could)\s+not|не|ні)\s+\w",
-            after,
-        ):
+        # "Kyiv did not confirm", "Moscow has not commented", «Киев не подтвердил», but not
+        # «в Харькове не было света» or "Kharkiv has not had power"
+        if _DENIES.match(after):
             return "actor"
     return "event"
 

@@ -211,11 +211,12 @@ class Geocoder:
         cands = {n: self._candidates(n) for n in dict.fromkeys(names) if n not in rivers}
         ctx = _Context.of(mentions)
         districts = "admin2" in ctx.by_level and context is not None
+        district_mentions = [m for m in mentions if m.level == "admin2"]
         for n, cs in cands.items():
             is_area = split_area(fold(n))[1] is not None
             # Only a context that holds the name can say the district is this name's:
             # one without it (a sentence's areas, passed for each of its places) cannot.
-            said = districts and _attached(n, cast(str, context), mentions, absent=False)
+            said = districts and _attached(n, cast(str, context), district_mentions, absent=False)
             for c in cs:
                 _apply_context(c, mentions, ctx, said)
                 _apply_prior(c, is_area)
