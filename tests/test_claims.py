@@ -19,7 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-import geokursk.claims as claims_mod
+import geokursk.claims.frames as claims_frames
+import geokursk.claims.loading as claims_loading
 from geokursk.claims import (
     EMBEDDED_CLAIMS,
     Claim,
@@ -126,7 +127,7 @@ def fake_area_geometry(place: FakePlace) -> Any:
 
 @pytest.fixture
 def fake_geocoder(monkeypatch: pytest.MonkeyPatch) -> FakeGeocoder:
-    monkeypatch.setattr(claims_mod, "_area_geometry", fake_area_geometry)
+    monkeypatch.setattr(claims_frames, "_area_geometry", fake_area_geometry)
     return FakeGeocoder()
 
 
@@ -398,8 +399,9 @@ def test_reduced_date_conflicting_with_day_precision_is_rejected(tmp_path: Path)
 
 @given(st.integers(1900, 2100), st.integers(1, 12))
 def test_reduced_month_bounds_cover_the_whole_month(year: int, month: int) -> None:
-    start, p1 = claims_mod._expand_reduced_date(f"{year:04d}-{month:02d}", is_end=False) or ("", "")
-    end, p2 = claims_mod._expand_reduced_date(f"{year:04d}-{month:02d}", is_end=True) or ("", "")
+    expand = claims_loading._expand_reduced_date
+    start, p1 = expand(f"{year:04d}-{month:02d}", is_end=False) or ("", "")
+    end, p2 = expand(f"{year:04d}-{month:02d}", is_end=True) or ("", "")
     s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     assert p1 == p2 == "month"
     assert s.day == 1 and (e + dt.timedelta(days=1)).day == 1

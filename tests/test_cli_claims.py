@@ -15,6 +15,8 @@ import geopandas as gpd
 import pytest
 
 import geokursk.claims as claims_mod
+import geokursk.claims.frames as claims_frames
+import geokursk.claims.records as claims_records
 from geokursk.cli import main
 
 HAVE_GEOCODER = (
@@ -31,8 +33,9 @@ def geocoder(monkeypatch: pytest.MonkeyPatch) -> None:
     from test_claims import FakeGeocoder, fake_area_geometry
 
     fake = FakeGeocoder()
-    monkeypatch.setattr(claims_mod, "_resolve_geocoder", lambda g: g or fake)
-    monkeypatch.setattr(claims_mod, "_area_geometry", fake_area_geometry)
+    for module in (claims_frames, claims_records):  # each resolves its geocoder
+        monkeypatch.setattr(module, "_resolve_geocoder", lambda g: g or fake)
+    monkeypatch.setattr(claims_frames, "_area_geometry", fake_area_geometry)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

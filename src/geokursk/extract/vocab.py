@@ -194,9 +194,10 @@ def _first_of_each(
 
 @functools.cache
 def _claims_source_enums() -> Mapping[str, frozenset[str]]:
-    """Return the string values of each enum class in the source of :mod:`geokursk.claims`."""
+    """Return the string values of each enum class in :mod:`geokursk.claims.vocabulary`."""
     try:
-        source = (resources.files("geokursk") / "claims.py").read_text(encoding="utf-8")
+        path = resources.files("geokursk") / "claims" / "vocabulary.py"
+        source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)
     except (OSError, SyntaxError):
         return MappingProxyType({})
