@@ -611,6 +611,10 @@ def _click_claim(loaded: Page, cid: str) -> str:
         cid,
     )
     assert target is not None, f"{cid} is drawn nowhere that can be clicked"
+    # The new view is drawn on the next frames; on a loaded machine they come late.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     page.wait_for_timeout(100)
     loaded.click(target["x"], target["y"])
     page.locator(".leaflet-popup-content").wait_for(timeout=5_000)
@@ -625,8 +629,13 @@ def _click_claim(loaded: Page, cid: str) -> str:
                 "[geokursk.map.getZoom(), geokursk.list.items.map((it) => it.claim + '/' + it.f.k)]"
             ),
         )
-        page.locator(f'a[data-gk-item="{index}"]').click()
-        page.locator(".gk-back").wait_for(timeout=5_000)
+        item = page.locator(f'a[data-gk-item="{index}"]')
+        item.click()
+        try:
+            page.locator(".gk-back").wait_for(timeout=5_000)
+        except sync_api.TimeoutError:  # a click lost while a loaded machine redrew the list
+            item.click()
+            page.locator(".gk-back").wait_for(timeout=10_000)
     _wait_popup_clear(page, cid)
     text = page.locator(".leaflet-popup-content").inner_text()
     _close_popup(page)

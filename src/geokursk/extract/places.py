@@ -310,6 +310,11 @@ def _theatre(areas: Sequence[AreaMention]) -> str | None:
     return "; ".join(labels) or None
 
 
+def _opens_sentence(text: str, s_start: int, pos: int) -> bool:
+    """Tell whether only quotes, brackets and spaces stand before ``pos`` in its sentence."""
+    return not text[s_start:pos].strip(" \"“«‘'(")
+
+
 def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[str, int, int]]]:
     """Return runs of capitalised words separated by single spaces, minus leading stop words."""
     runs: list[list[tuple[str, int, int]]] = []
@@ -333,16 +338,13 @@ def _capitalised_runs(text: str, s_start: int, s_end: int) -> list[list[tuple[st
         runs.append(cur)
     out = []
     for run in runs:
-        while (
-            run
-            and (
-                run[0][0].lower() in _STOP_WORDS
-                or run[0][0].lower() in _TITLE_WORDS
-                or (  # «Севернее Работино» opening a sentence
-                    fold(run[0][0]) in _LEADING_TRIGGERS
-                    and len(run) > 1
-                    and not text[s_start : run[0][1]].strip(" \"“«‘'(")
-                )
+        while run and (
+            run[0][0].lower() in _STOP_WORDS
+            or run[0][0].lower() in _TITLE_WORDS
+            or (  # «Севернее Работино» opening a sentence
+                fold(run[0][0]) in _LEADING_TRIGGERS
+                and len(run) > 1
+                and _opens_sentence(text, s_start, run[0][1])
             )
         ):
             run = run[1:]
@@ -377,7 +379,7 @@ def _judge_run(
 ) -> _Cand | None:
     if (
         len(run) > 1
-        and not text[s_start : run[0][1]].strip(" \"“«‘'(")
+        and _opens_sentence(text, s_start, run[0][1])
         and is_verb_form(run[0][0], text_language(text))
     ):
         run = run[1:]  # «Постраждали Нікополь»: the sentence opens with a verb
@@ -387,15 +389,11 @@ def _judge_run(
     low = [w.lower() for w in words]
     if all(w in _STOP_WORDS or w in _MONTHS or w in _WEEKDAYS for w in low):
         return None
-    if len(words) > 1 and low[-1] in _GENERIC_TAIL:
-        # "Kharkiv direction", "Zaporizhzhia front": the name without the military term.
-        run = run[:-1]
-        end = run[-1][2]
-        mention, words, low = text[start:end], words[:-1], low[:-1]
-    if (
-        len(words) > 1
-        and low[-1] in _CITY_TAIL
-        and not _gazetteer_hits(gc, mention, text_language(text))[1]
+    if len(words) > 1 and (
+        # "Kharkiv direction", "Zaporizhzhia front": the name without the military term;
+        # "Kharkiv City" without "City" unless the gazetteer knows the whole ("Mexico City")
+        low[-1] in _GENERIC_TAIL
+        or (low[-1] in _CITY_TAIL and not _gazetteer_hits(gc, mention, text_language(text))[1])
     ):
         run = run[:-1]
         end = run[-1][2]
@@ -438,7 +436,7 @@ def _judge_run(
     if text[start - 1 : start] in '«"“' and text[end : end + 1] in '»"”' and start > 0:
         return None  # «Север», «Восток»: names of army groups, not places
     language = text_language(text)
-    sentence_initial = not text[s_start:start].strip(" \"“«‘'(")
+    sentence_initial = _opens_sentence(text, s_start, start)
     # A sentence's first word is too often an ordinary word whose dictionary form happens
     # to name a town («Бої», «Тем»): it keeps its own spelling.
     query, hits = _gazetteer_hits(gc, mention, language, prefer_prominent=not sentence_initial)
@@ -820,10 +818,11 @@ _DATELINE_PLACE = re.compile(rf"(?m)^[ \t]*([{_UPPER}][{_UPPER}’' .-]+[{_UPPER
 _STATEMENT_CUES = tuple(fold(p) for p in word_list("statement_cues", column="phrase"))
 
 
+# A negated verb of confirming or answering after a place ("did not confirm", «не
+# подтвердил»): the stems are in ``unconfirmed_stems.csv``.
 _DENIES = re.compile(
     r"[\s,]*(?i:(?:did|does|do|has|have|had|would|could)\s+not|не|ні)\s+(?i:(?:yet\s+)?"
-    r"(?:confirm|comment|respond|repl|react|acknowledg|подтверд|прокомментир|комментир|"
-    r"ответ|отреагир|признал|підтверд|прокоментув|коментув|відпові|відреагув|визна))"
+    rf"(?:{alternation(word_list('unconfirmed_stems', column='stem'))}))"
 )
 
 

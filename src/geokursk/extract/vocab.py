@@ -497,6 +497,7 @@ _WORD_LISTS = {
     "stop_words": "word",
     "support_verbs": "stem",
     "title_words": "word",
+    "unconfirmed_stems": "stem",
 }
 _NUMBER_TABLES = {
     "cyrillic_numbers": "value",
