@@ -160,3 +160,46 @@ def test_place_words_do_not_eat_names_or_titles(gc: Geocoder) -> None:
     assert found["Харькове"].role == "event"
     assert _places("Kharkiv has not had power since Monday.", gc)["Kharkiv"].role == "event"
     assert _places("Киев не подтвердил эти данные.", gc)["Киев"].role == "actor"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "district", "okrug"),
+    [
+        # Belgorod Oblast's districts are urban or municipal okrugs; a governor's post
+        # names them so, with or without the qualifier, in any case
+        (
+            "Дрон сбросил взрывчатку на Маслову Пристань Шебекинского городского округа.",
+            "Маслову Пристань",
+            "Shebekinsky District",
+            "Шебекинского городского округа",
+        ),
+        (
+            "В Грайворонском округе под обстрел попало село Дорогощь.",
+            "Дорогощь",
+            "Grayvoronsky District",
+            "Грайворонском округе",
+        ),
+        (
+            "Drones struck a farm near Murom in the Shebekino urban district overnight.",
+            "Murom",
+            "Shebekinsky District",
+            "Shebekino urban district",
+        ),
+        (
+            "Під удар потрапило селище Уразове Валуйського муніципального округу.",
+            "Уразове",
+            "Valuysky District",
+            "Валуйського муніципального округу",
+        ),
+    ],
+)
+def test_an_okrug_is_a_district_that_places_the_village(
+    text: str, mention: str, district: str, okrug: str, gc: Geocoder
+) -> None:
+    places = _places(text, gc)
+    village = places[mention]
+    _assert_resolved_in(village, "Belgorod Oblast")
+    assert village.result.place is not None and village.result.place.admin2 == district
+    area = places[okrug]
+    assert area.kind == "raion" and area.result.place is not None
+    assert area.result.place.name == district

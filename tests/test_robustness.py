@@ -115,14 +115,21 @@ def test_the_area_index_finds_what_a_full_scan_finds(gc: Geocoder) -> None:
     for core in ["kursk", "sum", "sudzh", "kharkiv", "donetsk", "belgorod", "glushkov", "lgov"]:
         for level in ("admin1", "admin2"):
             stems = area_names._phrase_stems(core)
-            full = [
-                a
-                for a in areas
-                if a.level == level
-                and not a.stem.startswith("=")
-                and any(s == a.stem or stems_compatible(s, a.stem) for s in stems)
+            scan = [a for a in areas if a.level == level and not a.stem.startswith("=")]
+            full = [a for a in scan if any(stems_compatible(s, a.stem) for s in stems)]
+            # the areas spelled as the core win over those sharing its skeleton only
+            spelled = [
+                a for a in full if any(stems_compatible(s, a.stem, skeletons=False) for s in stems)
             ]
-            assert area_names.area_matches(core, level, areas) == full, (core, level)
+            assert area_names.area_matches(core, level, areas) == (spelled or full), (core, level)
+
+
+def test_an_area_spelled_so_wins_over_areas_sharing_its_consonants(gc: Geocoder) -> None:
+    areas = gc.gazetteer.areas()
+    names = [a.place.name for a in area_names.area_matches("valuysk", "admin2", areas)]
+    assert names == ["Valuysky District"]
+    # with no area spelled so, the skeleton still finds it (Kharkiv ~ Kharkovsky)
+    assert area_names.area_matches("valiisk", "admin2", areas)
 
 
 def test_extract_refuses_an_article_over_the_size_limit(

@@ -27,7 +27,7 @@ from geokursk.normalize import (
     word_forms,
 )
 
-__all__ = ["area_matches", "match_area", "may_name_area"]
+__all__ = ["area_matches", "match_area", "may_name_area", "word_edges"]
 
 
 # Oblique-case endings of an adjectival district name, romanised: Ukrainian «Чугуївського
@@ -93,17 +93,31 @@ def area_matches(core: str, level: str, areas: Sequence[AreaName]) -> list[AreaN
     Returns
     -------
     list of AreaName
-        In the order of ``areas`` (the order a full scan would give).
+        In the order of ``areas`` (the order a full scan would give).  Areas whose
+        stem is spelled as one of ``core``'s; only when there are none, those that
+        share its consonant skeleton.
     """
+    return _area_hits(core, level, areas)[0]
+
+
+def _area_hits(core: str, level: str, areas: Sequence[AreaName]) -> tuple[list[AreaName], bool]:
+    """:func:`area_matches`, and whether they are spelled as ``core`` (not skeleton only)."""
     stems = _phrase_stems(core)
     index = _prefix_index(areas)
     found: dict[int, AreaName] = {}  # by position in ``areas``: the order of a full scan
+    spelled: set[int] = set()  # those matched letter for letter, not only by the skeleton
     for s in stems:
         for k in _prefix_keys(s):
             for i, a in index.get((level, k), ()):
-                if i not in found and (s == a.stem or stems_compatible(s, a.stem)):
+                if i not in spelled and stems_compatible(s, a.stem, skeletons=False):
+                    spelled.add(i)
                     found[i] = a
-    return [found[i] for i in sorted(found)]
+                elif i not in found and stems_compatible(s, a.stem):
+                    found[i] = a
+    # «Валуйского района» is Valuysky District; Velsky, Volsky and Vilyuysky share only
+    # its consonants.  The skeleton stands in only when no area is spelled so.
+    keep = spelled or found
+    return [found[i] for i in sorted(keep)], bool(spelled)
 
 
 def may_name_area(first: str, last: str, words: int, areas: Sequence[AreaName]) -> bool:
@@ -129,18 +143,56 @@ def may_name_area(first: str, last: str, words: int, areas: Sequence[AreaName]) 
     bool
         False only when :func:`match_area` would find no area for the phrase.
     """
-    if _vanishes(first) or _vanishes(last):
-        return True  # a word no system romanises (ң, ә...): the next word is the edge
-    if words >= 2 and (_has_area_form(first) or _has_area_form(last)):
-        return True
+    opens, area_first = word_edges(first, areas)[:2]
+    closes, area_last = word_edges(last, areas)[2:]
+    return opens or closes or (words >= 2 and (area_first or area_last))
+
+
+def word_edges(word: str, areas: Sequence[AreaName]) -> tuple[bool, bool, bool, bool]:
+    """Return what a folded word allows as the first or last word of an area phrase.
+
+    :func:`may_name_area` of a phrase is ``opens(first) or closes(last) or (two words
+    or more and (area word(first) or area word(last)))``; a text's words are looked at
+    once each, not once per phrase they belong to.
+
+    Parameters
+    ----------
+    word : str
+        One folded word.
+    areas : sequence of AreaName
+        :meth:`geokursk.gazetteer.Gazetteer.areas`.
+
+    Returns
+    -------
+    tuple of bool
+        ``(opens, area word, closes, area word)``: any phrase it starts may name an
+        area (a word no system romanises, or the first word of a whole area name);
+        it is an area word; any phrase it ends may name an area (a word no system
+        romanises).  The area word flag is repeated so that the first two and the
+        last two items read the word as a phrase's first and last word.
+
+    Examples
+    --------
+    >>> from geokursk.gazetteer import Gazetteer
+    >>> areas = Gazetteer().areas()
+    >>> word_edges("oblast", areas)[1], word_edges("village", areas)
+    (True, (False, False, False, False))
+    """
+    vanishes = _vanishes(word)
+    area = _has_area_form(word)
+    return (vanishes or _bare_start(word, areas), area, vanishes, area)
+
+
+def _bare_start(word: str, areas: Sequence[AreaName]) -> bool:
+    """Tell whether ``word`` can be the first word of a whole area name (memoised)."""
     memo = _bare_starts(areas)
-    known = memo.get(first)
+    known = memo.get(word)
     if known is None:
         plain, stemmed = _bare_first_words(areas)
-        known = any(f in plain or stem(f) in stemmed for f in word_forms(first))
+        known = any(f in plain or stem(f) in stemmed for f in word_forms(word))
         if len(memo) >= _MATCH_MEMO_LIMIT:
             memo.clear()
-        memo[first] = known
+        memo[word] = known
     return known
 
 
@@ -237,12 +289,19 @@ def _match_memo(areas: Sequence[AreaName]) -> dict[str, tuple[tuple[Place, ...],
 
 def _match_area(phrase: str, areas: Sequence[AreaName]) -> tuple[list[Place], str]:
     latin = {phrase} if not has_cyrillic(phrase) else set(latin_forms(phrase))
+    first: tuple[list[Place], str] | None = None
     for form in sorted(latin):
         core, level = split_area(form)
         if level is not None and core:
-            hits = area_matches(core, level, areas)
-            if hits:
+            hits, spelled = _area_hits(core, level, areas)
+            if spelled:
                 return _unique_places(hits), level
+            if hits and first is None:
+                first = (_unique_places(hits), level)
+    if first is not None:
+        # No romanisation spells an area's stem (valuiskogo, valuyskogo): the first
+        # that shares a skeleton stands.
+        return first
     # Countries ("Russia", "Sri Lanka") and colloquial region names ("Донеччина") are
     # recognised as whole words, without an area word.
     index = _bare_name_index(areas)

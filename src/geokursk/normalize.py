@@ -34,6 +34,7 @@ import iuliia
 import translitua
 
 __all__ = [
+    "AREA_QUALIFIERS",
     "AREA_WORDS",
     "INVISIBLE",
     "fold",
@@ -79,59 +80,34 @@ _UKRAINIAN_SCHEMES = (
     translitua.UkrainianBGN,
 )
 
-#: Words that mark an administrative area in English, Russian, Ukrainian news text.
-AREA_WORDS: dict[str, str] = {
-    # admin-1
-    "oblast": "admin1",
-    "oblasts": "admin1",
-    "region": "admin1",
-    "regions": "admin1",
-    "province": "admin1",
-    "krai": "admin1",
-    "kray": "admin1",
-    "republic": "admin1",
-    "okrug": "admin1",
-    "voblast": "admin1",
-    "oblasti": "admin1",
-    "область": "admin1",
-    "области": "admin1",
-    "областях": "admin1",
-    "області": "admin1",
-    "областю": "admin1",
-    "областей": "admin1",
-    "обл": "admin1",
-    "край": "admin1",
-    "края": "admin1",
-    "краю": "admin1",
-    "крае": "admin1",
-    "республика": "admin1",
-    # admin-2
-    # A hromada (Ukrainian community) is not a raion, nor an area the gazetteer holds: its
-    # name is its centre's ("Лиманська громада" is not the old Lymanskyi raion).
-    "district": "admin2",
-    "districts": "admin2",
-    "raion": "admin2",
-    "rayon": "admin2",
-    "raioni": "admin2",
-    "raionu": "admin2",
-    "raione": "admin2",
-    "rayone": "admin2",
-    "район": "admin2",
-    "района": "admin2",
-    "районе": "admin2",
-    "районах": "admin2",
-    "районі": "admin2",
-    "району": "admin2",
-    "районов": "admin2",
-    "районом": "admin2",
-    "районами": "admin2",
-    "районів": "admin2",
-    "р-н": "admin2",
-}
 
+def _area_table(name: str) -> dict[str, str]:
+    """Read ``data/words/<name>.csv`` (columns ``word,level,language``) as word -> level."""
+    import csv
+    from importlib import resources
+
+    text = (resources.files("geokursk") / "data" / "words" / f"{name}.csv").read_text(
+        encoding="utf-8"
+    )
+    return {row["word"]: row["level"] for row in csv.DictReader(text.splitlines())}
+
+
+#: Words that mark an administrative area in English, Russian, Ukrainian news text, with
+#: the level they mark (``data/words/area_words.csv``).  A hromada (Ukrainian community)
+#: is not a raion, nor an area the gazetteer holds: its name is its centre's («Лиманська
+#: громада» is not the old Lymanskyi raion).  A bare okrug is a district: Belgorod
+#: Oblast's districts are urban or municipal okrugs («Шебекинский городской округ»,
+#: «Грайворонский округ»), and no autonomous okrug is an area of the gazetteer.
+AREA_WORDS: dict[str, str] = _area_table("area_words")
+
+#: Words standing between a name and its area word that belong to the area type:
+#: «Шебекинского городского округа», "Shebekino urban district", «автономный округ»
+#: (``data/words/area_qualifiers.csv``).  They count only before an area word.
+AREA_QUALIFIERS: dict[str, str] = _area_table("area_qualifiers")
 
 # split_area sees folded text (soft signs dropped: "область" -> "област").
 _AREA_FOLDED: dict[str, str] = {}
+_QUALIFIERS_FOLDED: dict[str, str] = {}
 
 
 def has_cyrillic(text: str) -> bool:
@@ -524,13 +500,14 @@ def stem(word: str) -> str:
 _AREA_SUFFIX = r"(an|in|ov|iv|ev|en|n|v|s)?sk|(an|in|ov|iv|ev|en)?c?k?"
 
 
-def stems_compatible(a: str, b: str) -> bool:
+def stems_compatible(a: str, b: str, *, skeletons: bool = True) -> bool:
     """Tell whether two area-name stems can name the same area.
 
     ``kursk`` ~ ``kursk``, ``sum`` ~ ``sumsk`` (Sumy / Sumska),
     ``sudzh`` ~ ``sudzhansk`` (Sudzha / Sudzhansky), ``kharkiv`` ~
     ``kharkovsk`` (via the skeleton).  The longer stem may only add an
     adjectival suffix (``sk``, optionally after ``an``/``in``/``ov``/``iv``/``ev``).
+    With ``skeletons=False`` the stems are compared as spelled only.
 
     Examples
     --------
@@ -538,12 +515,14 @@ def stems_compatible(a: str, b: str) -> bool:
     (True, True)
     >>> stems_compatible("kursk", "kurchatovsk")
     False
+    >>> stems_compatible("kharkiv", "kharkovsk", skeletons=False)
+    False
     """
     if not a or not b:
         return False
     short, long_ = sorted((a, b), key=len)
-    candidates = {short, skeleton(short)}
-    rest_long = {long_, skeleton(long_)}
+    candidates = {short, skeleton(short)} if skeletons else {short}
+    rest_long = {long_, skeleton(long_)} if skeletons else {long_}
     for base in candidates:
         for full in rest_long:
             if full == base:
@@ -555,11 +534,12 @@ def stems_compatible(a: str, b: str) -> bool:
     return False
 
 
-_AREA_FOLDED.update({fold(k): v for k, v in AREA_WORDS.items()})
-# Area phrases in Cyrillic are matched in their Latin forms: «района» -> raiona, rayona.
-_AREA_FOLDED.update(
-    {k: v for word, v in AREA_WORDS.items() if has_cyrillic(word) for k in latin_forms(word)}
-)
+for _table, _folded in ((AREA_WORDS, _AREA_FOLDED), (AREA_QUALIFIERS, _QUALIFIERS_FOLDED)):
+    _folded.update({fold(k): v for k, v in _table.items()})
+    # Area phrases in Cyrillic are matched in their Latin forms: «района» -> raiona, rayona.
+    _folded.update(
+        {k: v for word, v in _table.items() if has_cyrillic(word) for k in latin_forms(word)}
+    )
 
 
 def split_area(phrase: str) -> tuple[str, str | None]:
@@ -581,11 +561,19 @@ def split_area(phrase: str) -> tuple[str, str | None]:
     ('курская', 'admin1')
     >>> split_area("plekhovo")
     ('plekhovo', None)
+    >>> split_area(fold("Шебекинского городского округа"))
+    ('шебекинского', 'admin2')
+    >>> split_area("khanty mansi autonomous okrug")
+    ('khanty mansi', 'admin1')
     """
     words = phrase.split()
     if len(words) >= 2:
         if words[-1] in _AREA_FOLDED:
-            return " ".join(words[:-1]), _AREA_FOLDED[words[-1]]
+            level = _AREA_FOLDED[words[-1]]
+            core = words[:-1]
+            if len(core) >= 2 and core[-1] in _QUALIFIERS_FOLDED:
+                level = _QUALIFIERS_FOLDED[core.pop()]
+            return " ".join(core), level
         if words[0] in _AREA_FOLDED:
             return " ".join(words[1:]), _AREA_FOLDED[words[0]]
     return phrase, None

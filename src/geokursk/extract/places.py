@@ -41,7 +41,7 @@ from geokursk.extract.text import (
 )
 from geokursk.extract.vocab import alternation, phrase_table, word_list, word_set
 from geokursk.geocode import COHESION_WINDOW, AreaMention, Geocoder, GeocodeResult
-from geokursk.normalize import fold, has_cyrillic, is_river, latin_forms
+from geokursk.normalize import fold, has_cyrillic, is_river, latin_forms, split_area
 
 __all__ = ["PROMINENT_POPULATION", "PlaceMention"]
 
@@ -810,7 +810,7 @@ def _kind_of(c: _Cand, r: GeocodeResult) -> str:
             return "country"
         return "oblast" if p.feature_code == "ADM1" else "raion"
     if c.area:
-        return "raion" if re.search(r"(?i)район|district|raion", c.query) else "oblast"
+        return "raion" if split_area(fold(c.query))[1] == "admin2" else "oblast"
     return "settlement"
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from geokursk.area_names import match_area as _match_area
-from geokursk.area_names import may_name_area
+from geokursk.area_names import word_edges
 from geokursk.gazetteer import Gazetteer, Place, haversine_km
 from geokursk.geocode.candidates import _POSSESSIVE, _Cand
 from geokursk.geocode.memo import MEMO_LIMIT
@@ -35,14 +35,24 @@ NEIGHBOUR_KM = 40.0
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 
 
+#: Edges of a token with no word (never read: a window holding it is always matched).
+_NO_EDGES = (False, False, False, False)
+
+
 def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
     """Recognise the areas named in ``text`` (see :meth:`Geocoder.find_areas`)."""
     areas = gaz.areas()
     tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
     starts = [t[1] for t in tokens]
-    # first and last word and word count of each token's fold ("нью йорк" has two)
+    # first and last word and word count of each token's fold ("нью йорк" has two), and
+    # what those words allow at a phrase's edges: area_names.may_name_area, word by word
     split = [f.split() for f in folded]
+    edges = [
+        word_edges(w[0], areas)[:2] + word_edges(w[-1], areas)[2:] if w else _NO_EDGES
+        for w in split
+    ]
+    gaps = not all(split)
     out: list[AreaMention] = []
     i = 0
     while i < len(tokens):
@@ -50,11 +60,11 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
         for n in (4, 3, 2, 1):
             if i + n > len(tokens):
                 continue
-            window = split[i : i + n]
-            if all(window) and not may_name_area(
-                window[0][0], window[-1][-1], sum(map(len, window)), areas
-            ):
-                continue  # cannot name an area: no need to romanise it
+            if not gaps or all(split[i : i + n]):
+                first, last = edges[i], edges[i + n - 1]
+                several = n > 1 or len(split[i]) > 1
+                if not (first[0] or last[2] or (several and (first[1] or last[3]))):
+                    continue  # cannot name an area: no need to romanise it
             phrase = " ".join(folded[i : i + n])
             places, level = _match_area(phrase, areas)
             if places:
