@@ -291,6 +291,19 @@ def test_a_unique_exact_name_survives_a_neighbouring_region_context(gc: Geocoder
     assert r.place.name_latin == "Kreminna" and r.place.admin1 == "Luhansk Oblast"
 
 
+def test_a_place_listing_the_name_only_as_alternate_is_not_rescued_next_door(
+    gc: Geocoder,
+) -> None:
+    # Staroukrainka (Zaporizhzhia Oblast, 37 km from Donetsk Oblast) lists «Вербовое» among
+    # its alternate names; 28 villages bear it as their main name, none in Donetsk Oblast.
+    r = gc.geocode("Вербовое", context="ДНР")
+    assert r.status != "resolved" and r.place is None, r.reason
+    assert all(
+        a.place.name_latin != "Staroukrainka" or "only place" not in a.reason
+        for a in r.alternatives
+    )
+
+
 @pytest.mark.parametrize("town", ["Bakhmut", "Pokrovsk", "Avdiivka", "Lgov", "Kreminna", "Lyman"])
 def test_one_prior_rule_picks_the_town_over_small_namesakes(gc: Geocoder, town: str) -> None:
     r = gc.geocode(town)

@@ -17,7 +17,7 @@ from geokursk.gazetteer import Place, haversine_km
 from geokursk.geocode.candidates import EXACT_KINDS, FUZZY_ACCEPT, _Cand
 from geokursk.geocode.context import NEIGHBOUR_KM, _attached, _km_to_areas
 from geokursk.geocode.results import Alternative, AreaMention, GeocodeResult, Status
-from geokursk.normalize import fold
+from geokursk.normalize import fold, latin_forms
 
 __all__ = ["CONFIDENT_SCORE", "MAX_ALTERNATIVES", "TIE_MARGIN"]
 
@@ -394,6 +394,12 @@ def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand
     region named in the context survives, when no other place of that name does.
     """
     outside = [c for c in named if c.place.ok and c.outside and c.how in EXACT_KINDS]
+    if any(c.how == "exact name" for c in named):
+        # Places bear the name as their main name: one that lists it as an alternate is
+        # "the place of this name" next door only when the alternate is its own name in
+        # another language (Волчанск of Vovchansk), not a different one (Staroukrainka
+        # lists «Вербовое»).
+        outside = [c for c in outside if c.how == "exact name" or _own_name_alike(c)]
     if not outside:
         return None
     areas = [a for m in mentions for a in m.places]
@@ -418,3 +424,15 @@ def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand
     best.total -= 5.0
     best.eligible = best.supported = True
     return best
+
+
+#: How alike (rapidfuzz ratio) an alternate name must be to a place's main name to be
+#: that name in another language: Volchansk ~ Vovchansk 89, Shebekine ~ Shebekino 89,
+#: Verbovoe ~ Staroukrainka 19.
+OWN_NAME_SIMILARITY = 75.0
+
+
+def _own_name_alike(c: _Cand) -> bool:
+    """Tell whether the alternate name a candidate matched spells its main name."""
+    mains = latin_forms(c.place.name) | latin_forms(c.place.name_latin)
+    return any(fuzz.ratio(c.key, k) >= OWN_NAME_SIMILARITY for k in mains)
