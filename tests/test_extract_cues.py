@@ -149,6 +149,17 @@ def test_an_inflected_city_name_is_the_city_not_a_village_spelled_so(gc: Geocode
     assert _places("Бої тривають на сході.", gc) == {}
 
 
+def test_a_spelling_that_is_only_an_alternate_name_yields_to_its_dictionary_form(
+    gc: Geocoder,
+) -> None:
+    # «Покровська» is only an alternate name (of Pokrovsk in Yakutia); its dictionary form
+    # Покровськ is the main name of Pokrovsk, Donetsk Oblast, which the text means
+    found = _places("Штурмові дії тривали південніше Покровська до ранку.", gc)
+    place = found["Покровська"]
+    assert place.query == "Покровськ"
+    _assert_resolved_in(place, "Donetsk Oblast")
+
+
 def test_place_words_do_not_eat_names_or_titles(gc: Geocoder) -> None:
     # a settlement noun that begins a name stays in it, away from the sentence's start
     assert "Хутор Михайловский" in _places("В районе Хутор Михайловский идут бои.", gc)

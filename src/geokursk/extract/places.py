@@ -566,9 +566,11 @@ def _gazetteer_hits(
     The first form with hits, as written first (a village may be called what is an
     inflected form elsewhere), unless ``prefer_prominent`` and only a later dictionary
     form is the main name of a prominent place: «в Харькове», «в сторону Киева» are
-    Kharkiv and Kyiv, not the small places that carry those very spellings.
+    Kharkiv and Kyiv, not the small places that carry those very spellings; or a later
+    form is some place's main name while the spelling is only ever an alternate name.
     """
     first: tuple[str, list[Any]] | None = None
+    alternate_only = False  # the first form with hits is only ever an alternate name
     for form in _lookup_forms(name, language):
         hits = gc.gazetteer.by_keys(latin_forms(form))
         if not hits:
@@ -577,7 +579,12 @@ def _gazetteer_hits(
             first = (form, hits)
             if not prefer_prominent or any(_prominent(h) for h in hits):
                 return first
-        elif prefer_prominent and any(h.kind == "name" and _prominent(h) for h in hits):
+            alternate_only = all(h.kind != "name" for h in hits)
+        elif prefer_prominent and any(
+            h.kind == "name" and (alternate_only or _prominent(h)) for h in hits
+        ):
+            # «біля Покровська»: the spelling is only an alternate name (of Pokrovsk in
+            # Yakutia); its dictionary form Покровськ is places' main name.
             return form, hits
     return first if first is not None else (name, [])
 
