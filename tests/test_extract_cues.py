@@ -214,3 +214,57 @@ def test_an_okrug_is_a_district_that_places_the_village(
     area = places[okrug]
     assert area.kind == "raion" and area.result.place is not None
     assert area.result.place.name == district
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "admin1"),
+    [
+        # ISW's "advanced in western X", and "fighting for X"
+        (
+            "Geolocated footage shows Russian forces advanced in western Chasiv Yar.",
+            "Chasiv Yar",
+            "Donetsk Oblast",
+        ),
+        (
+            "Heavy fighting for Kurakhove continued through the night.",
+            "Kurakhove",
+            "Donetsk Oblast",
+        ),
+        ("Бои за Часов Яр не утихают.", "Часов Яр", "Donetsk Oblast"),
+        # «н.п.» (населений пункт) is a place word, and its full stop does not end the sentence
+        ("Ворог тиснув біля н.п. Вовчанськ і Липці.", "Вовчанськ", "Kharkiv Oblast"),
+        ("Бої тривають у районах н.п. Торецьк та Щербинівка.", "Щербинівка", "Donetsk Oblast"),
+    ],
+)
+def test_more_place_words_of_war_reporting(
+    text: str, mention: str, admin1: str, gc: Geocoder
+) -> None:
+    _assert_resolved_in(_places(text, gc)[mention], admin1)
+
+
+def test_a_peoples_republic_names_its_region_in_english(gc: Geocoder) -> None:
+    # the possessive inside the phrase belongs to the name; "Russia's" still loses it
+    found = _places("Moscow said it had captured Nevske in the Luhansk People's Republic.", gc)
+    assert found["Luhansk People's Republic"].result.place is not None
+    _assert_resolved_in(found["Nevske"], "Luhansk Oblast")
+
+
+def test_a_prominent_place_elsewhere_does_not_beat_namesakes_in_the_region_named(
+    gc: Geocoder,
+) -> None:
+    # Several villages called Шевченко lie in Donetsk Oblast; a big record of the name in
+    # Poltava Oblast must not be taken for them
+    found = _places("Подразделения заняли населённый пункт Шевченко в ДНР.", gc)
+    place = found["Шевченко"]
+    assert place.result.place is None or place.result.place.admin1 == "Donetsk Oblast"
+    assert place.status != "unresolved" or place.result.alternatives
+
+
+def test_the_article_regions_choose_between_readings_of_an_inflected_name(gc: Geocoder) -> None:
+    # «Іванівці» is also the name of villages elsewhere; in a report on Dnipropetrovsk
+    # Oblast it is the locative of Іванівка there
+    text = "На Дніпропетровщині ворог обстріляв села: пошкоджено будинки в Іванівці та Маліївці."
+    found = _places(text, gc)
+    assert found["Іванівці"].query == "Іванівка"
+    _assert_resolved_in(found["Іванівці"], "Dnipropetrovsk Oblast")
+    _assert_resolved_in(found["Маліївці"], "Dnipropetrovsk Oblast")

@@ -25,7 +25,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from geokursk.extract.areas import AUTHORITY_AFTER, find_area_phrases
 from geokursk.extract.claimants import _CYR_SAY, _ORG_NOUNS, _RESPONSE_VERB, _SAY
@@ -439,7 +439,9 @@ def _judge_run(
     sentence_initial = _opens_sentence(text, s_start, start)
     # A sentence's first word is too often an ordinary word whose dictionary form happens
     # to name a town («Бої», «Тем»): it keeps its own spelling.
-    query, hits = _gazetteer_hits(gc, mention, language, prefer_prominent=not sentence_initial)
+    query, hits = _gazetteer_hits(
+        gc, mention, language, prefer_prominent=not sentence_initial, theatre=theatre
+    )
     if acronym and not any(h.kind == "name" and _prominent(h) for h in hits):
         return None  # acronyms (GUR, RT, US, ВСУ) unless a prominent name (KYIV in a dateline)
     common = sentence_initial and (low[0] in _STOP_WORDS or _occurs_as_word(low[0], text))
@@ -559,7 +561,12 @@ def _area_query(text: str, mention: str, end: int) -> tuple[str, int] | None:
 
 
 def _gazetteer_hits(
-    gc: Geocoder, name: str, language: str = "ru", *, prefer_prominent: bool = False
+    gc: Geocoder,
+    name: str,
+    language: str = "ru",
+    *,
+    prefer_prominent: bool = False,
+    theatre: str | None = None,
 ) -> tuple[str, list[Any]]:
     """Return the form of ``name`` to look up, and its gazetteer hits.
 
@@ -567,10 +574,14 @@ def _gazetteer_hits(
     inflected form elsewhere), unless ``prefer_prominent`` and only a later dictionary
     form is the main name of a prominent place: «в Харькове», «в сторону Киева» are
     Kharkiv and Kyiv, not the small places that carry those very spellings; or a later
-    form is some place's main name while the spelling is only ever an alternate name.
+    form is some place's main name while the spelling is only ever an alternate name,
+    or (given the article's regions, ``theatre``) a later form is the main name of a place
+    inside them while the spelling names places only outside: «в Іванівці» in a report on
+    Dnipropetrovsk Oblast is Іванівка there, not the villages called Іванівці elsewhere.
     """
     first: tuple[str, list[Any]] | None = None
     alternate_only = False  # the first form with hits is only ever an alternate name
+    elsewhere = False  # the first form's places all lie outside the article's regions
     for form in _lookup_forms(name, language):
         hits = gc.gazetteer.by_keys(latin_forms(form))
         if not hits:
@@ -580,11 +591,18 @@ def _gazetteer_hits(
             if not prefer_prominent or any(_prominent(h) for h in hits):
                 return first
             alternate_only = all(h.kind != "name" for h in hits)
+            elsewhere = theatre is not None and not _in_theatre(gc, hits, theatre)
         elif prefer_prominent and any(
             h.kind == "name" and (alternate_only or _prominent(h)) for h in hits
         ):
             # «біля Покровська»: the spelling is only an alternate name (of Pokrovsk in
             # Yakutia); its dictionary form Покровськ is places' main name.
+            return form, hits
+        elif elsewhere and _in_theatre(
+            gc, [h for h in hits if h.kind == "name"], cast(str, theatre)
+        ):
+            # by its main name: an alternate name inside the regions is weaker evidence
+            # than the spelling as written («Красноармейском» is no Chervonoarmiiske)
             return form, hits
     return first if first is not None else (name, [])
 
@@ -690,7 +708,10 @@ def _resolve(
                 first.setdefault(i, (r, ctx))
                 ok = r.status == "resolved" and r.place is not None
                 if ok and stage == "none" and r.place is not None:
-                    ok = _prominent_place(r.place)
+                    # A prominent place elsewhere stands in only when the regions named
+                    # left no candidate open: never over namesakes tied inside them
+                    # (Шевченко of the DNR is not a district of Poltava called so).
+                    ok = _prominent_place(r.place) and first[i][0].status != "ambiguous"
                     if ok and theatre is not None:
                         r = replace(
                             r,

@@ -44,6 +44,9 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
     areas = gaz.areas()
     tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     folded = [fold(_POSSESSIVE.sub("", t[0])) for t in tokens]
+    # A possessive inside a phrase belongs to the name ("Luhansk People's Republic"); only
+    # a phrase's last word loses it ("the Kursk region's", "Russia's").
+    possessive = {i: fold(t[0]) for i, t in enumerate(tokens) if _POSSESSIVE.search(t[0])}
     starts = [t[1] for t in tokens]
     # first and last word and word count of each token's fold ("нью йорк" has two), and
     # what those words allow at a phrase's edges: area_names.may_name_area, word by word
@@ -67,6 +70,9 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
                     continue  # cannot name an area: no need to romanise it
             phrase = " ".join(folded[i : i + n])
             places, level = _match_area(phrase, areas)
+            if not places and any(j in possessive for j in range(i, i + n - 1)):
+                inner = [possessive.get(j, folded[j]) for j in range(i, i + n - 1)]
+                places, level = _match_area(" ".join([*inner, folded[i + n - 1]]), areas)
             if places:
                 found = (n, level, places)
                 break
