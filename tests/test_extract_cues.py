@@ -268,3 +268,16 @@ def test_the_article_regions_choose_between_readings_of_an_inflected_name(gc: Ge
     assert found["Іванівці"].query == "Іванівка"
     _assert_resolved_in(found["Іванівці"], "Dnipropetrovsk Oblast")
     _assert_resolved_in(found["Маліївці"], "Dnipropetrovsk Oblast")
+
+
+def test_an_inflected_name_no_key_spells_is_read_by_a_variant_inside_the_regions(
+    gc: Geocoder,
+) -> None:
+    # «Новій Таволжанці» is Нова Таволжанка, the Ukrainian form of Новая Таволжанка: no
+    # gazetteer key spells it, the geocoder's spelling variants do
+    text = "Вночі вибухи пролунали в Шебекіному та Новій Таволжанці Бєлгородської області."
+    found = _places(text, gc)
+    _assert_resolved_in(found["Шебекіному"], "Belgorod Oblast")
+    village = found["Новій Таволжанці"]
+    assert village.query == "Нова Таволжанка"
+    _assert_resolved_in(village, "Belgorod Oblast")

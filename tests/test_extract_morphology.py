@@ -19,6 +19,9 @@ from geokursk.extract.text import text_language
         ("Часового Яру", "uk", "Часів Яр"),  # possessive adjective
         ("Києвом", "uk", "Київ"),
         ("Малой Локне", "ru", "Малая Локня"),  # unknown to the dictionary: suffix rules
+        ("Казачьей Локни", "ru", "Казачья Локня"),  # soft adjective and noun agree
+        ("Плехового", "uk", "Плехово"),  # Ukrainian declines Russian -ово names so
+        ("Тьоткіному", "uk", "Тьоткіно"),
     ],
 )
 def test_inflected_names_yield_their_dictionary_form(

@@ -483,6 +483,21 @@ def _judge_run(
         return None
     if common:
         return None
+    if (rel is not None or listed) and theatre is not None and has_cyrillic(mention):
+        variant = _variant_in_theatre(gc, mention, language, theatre)
+        if variant is not None:
+            return _Cand(
+                start,
+                end,
+                mention,
+                variant,
+                s_idx,
+                rel or "in",
+                f"{f'place word before it ({rel})' if rel else 'listed with another place'}; "
+                f"its dictionary form {variant!r} is a spelling variant of a place inside "
+                "the article's regions",
+                strong,
+            )
     if strong or (listed and prev is not None and prev.strong):
         if (
             len(words) > 1
@@ -605,6 +620,21 @@ def _gazetteer_hits(
             # than the spelling as written («Красноармейском» is no Chervonoarmiiske)
             return form, hits
     return first if first is not None else (name, [])
+
+
+def _variant_in_theatre(gc: Geocoder, name: str, language: str, theatre: str) -> str | None:
+    """Return a dictionary form of ``name`` that resolves inside the article's regions.
+
+    For an inflected name after a place word that no gazetteer key spells: «у Новій
+    Таволжанці» is Нова Таволжанка, the Ukrainian form of Новая Таволжанка, which only the
+    geocoder's spelling variants reach.  Only a resolved answer counts: an approximate
+    spelling resolves only as a variant of the same name inside the regions.
+    """
+    for form in _lookup_forms(name, language)[1:]:
+        r = gc.geocode(form, context=theatre)
+        if r.status == "resolved" and r.place is not None and not r.place.is_area:
+            return form
+    return None
 
 
 def _near_match(gc: Geocoder, name: str) -> bool:
