@@ -257,6 +257,36 @@ def test_retelling_claimants_from_appositive_and_inverted_sentences() -> None:
     assert all(_figures(c) == _figures(intel[0]) for c in intel)
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # the subject after an inverted verb, with its appositive
+        (
+            "Three houses burned in Graivoron after shelling, said Vyacheslav Gladkov, "
+            "the governor of the Belgorod region.",
+            "Vyacheslav Gladkov",
+        ),
+        # an official's title with "of" is the subject, not an appositive of the clause
+        (
+            "Three houses burned in Graivoron after shelling, the governor of the Belgorod "
+            "region said.",
+            None,
+        ),
+    ],
+)
+def test_a_governor_speaking_after_the_report_is_its_claimant(
+    text: str, person: str | None
+) -> None:
+    (claim,) = extract_article(text).claims
+    record = claim.to_record()
+    assert "Graivoron" not in record["claimant"] and "governor" in (
+        record["claimant"] + " " + (record["claimant_role"] or "")
+    )
+    assert record["claimant_person"] == person
+    assert record["side"] == "russia"  # the region's country, from the role
+    assert [p["name"] for p in record["places"]] == ["Graivoron"]
+
+
 # --- wire report: Sumy / Kursk / Belgorod border --------------------------------------
 
 WIRE_PLACES = [

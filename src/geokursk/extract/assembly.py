@@ -338,7 +338,10 @@ def _find_claims(
         if not (figures or s_places or response or support or dispute):
             continue
         if claimant.side == "other":
-            side = _implied_side(claimant.name, s_places, ukrainian, gc)
+            # the role says whose authority it is ("Gladkov, the governor of the Belgorod
+            # region" is named after its region)
+            said_by = " ".join(x for x in (claimant.name, claimant.role) if x)
+            side = _implied_side(said_by, s_places, ukrainian, gc)
             claimant = replace(claimant, side=side) if side else claimant
         if claimant.via not in ("none", "inherited"):
             last = claimant

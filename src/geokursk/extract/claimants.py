@@ -136,6 +136,9 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
     if pron:
         return make("его", pron.start(), "according to")
     for m in _SAY.finditer(seg):
+        inverted = _subject_after(seg, m.start(), m.end())
+        if inverted is not None:
+            return make(*inverted)
         subj = _subject_before(seg, m.start())
         if subj is not None:
             return make(*subj)
@@ -174,6 +177,28 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
         if org:
             return make(org.group(1), org.start(1))
     return None
+
+
+#: "..., said Vyacheslav Gladkov, the governor of the region.": the name after the verb,
+#: with an appositive after it.
+_INVERTED_SUBJECT = re.compile(
+    r"\s+((?:the\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'.-]*){0,5}"
+    r"(?:,\s+(?:the|a|an)\s+[^,.;:]+?)?)\s*(?=[,.;:]|$)"
+)
+
+
+def _subject_after(seg: str, verb_start: int, verb_end: int) -> tuple[str, int] | None:
+    """Return the claimant after an inverted verb of saying ("..., said Gladkov.").
+
+    Only right after a comma or quote closing what was said, and only for a capitalised
+    name (with an appositive): "..., said on Friday" has no subject after the verb.
+    """
+    if not re.search(r"[,”\"»]\s*$", seg[:verb_start]):
+        return None
+    m = _INVERTED_SUBJECT.match(seg, verb_end)
+    if m is None or m.group(1).split()[0].lower() in _NOT_SUBJECTS:
+        return None
+    return m.group(1), m.start(1)
 
 
 def _cyrillic_locative_subject(seg: str, verb_start: int) -> tuple[str, int] | None:
@@ -222,8 +247,10 @@ def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int
     words = stripped.split()
     if len(words) > 10 or re.match(r"^that\b", stripped, re.IGNORECASE):
         return None
-    if comma and re.match(r"^(?:the|a|an)\s+[a-z].*\b(?:who|for|of)\b", stripped):
-        # "Pat Ryder, the major general who speaks for the Pentagon, told ..."
+    if depth and comma and re.match(r"^(?:the|a|an)\s+[a-z].*\b(?:who|for|of)\b", stripped):
+        # "Pat Ryder, the major general who speaks for the Pentagon, told ...": only an
+        # appositive between commas; "..., the governor of the Belgorod region said" is
+        # the subject itself
         prev = _subject_before(seg, prev_end, depth + 1)
         if prev is not None:
             return f"{prev[0]}, {stripped}", prev[1]
