@@ -628,8 +628,11 @@ def _variant_in_theatre(gc: Geocoder, name: str, language: str, theatre: str) ->
     For an inflected name after a place word that no gazetteer key spells: «у Новій
     Таволжанці» is Нова Таволжанка, the Ukrainian form of Новая Таволжанка, which only the
     geocoder's spelling variants reach.  Only a resolved answer counts: an approximate
-    spelling resolves only as a variant of the same name inside the regions.
+    spelling resolves only as a variant of the same name inside the regions.  A theatre
+    of whole countries is too wide for a spelling that is not a gazetteer key.
     """
+    if all(a.level == "country" for a in gc.find_areas(theatre)):
+        return None
     for form in _lookup_forms(name, language)[1:]:
         r = gc.geocode(form, context=theatre)
         if r.status == "resolved" and r.place is not None and not r.place.is_area:
