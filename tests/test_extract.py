@@ -537,6 +537,12 @@ def test_several_figures_in_one_sentence_each_get_their_own_kind_and_qualifier()
     assert _figures(gov) == [("killed", 2, "exact"), ("wounded", 10, "about")]
 
 
+def test_liquidated_is_killed_in_ukrainian() -> None:
+    text = "Сили оборони повідомили, що біля Часового Яру ліквідовано 45 окупантів, ще 70 поранено."
+    (claim,) = extract_article(text).claims
+    assert _figures(claim) == [("killed", 45, "exact"), ("wounded", 70, "exact")]
+
+
 def test_regional_authorities_take_the_side_of_their_region() -> None:
     wire = {c.sentence: c for c in _extract("wire_kharkiv_belgorod")[1].claims}
     assert wire[0].side == "ukraine"  # "regional governor" with Vovchansk in the sentence

@@ -234,6 +234,13 @@ def test_an_okrug_is_a_district_that_places_the_village(
         # «н.п.» (населений пункт) is a place word, and its full stop does not end the sentence
         ("Ворог тиснув біля н.п. Вовчанськ і Липці.", "Вовчанськ", "Kharkiv Oblast"),
         ("Бої тривають у районах н.п. Торецьк та Щербинівка.", "Щербинівка", "Donetsk Oblast"),
+        # objects of strikes: "targeted", "hit", "over", «над», «подверглись», an instrument
+        ("Overnight drones targeted Lgov, officials said.", "Lgov", "Kursk Oblast"),
+        ("Air defences shot down two drones over Kurchatov.", "Kurchatov", "Kursk Oblast"),
+        ("Над Суджей сбит беспилотник.", "Суджей", "Kursk Oblast"),
+        ("Ночью атакам подверглись Грайворон и Головчино.", "Грайворон", "Belgorod Oblast"),
+        ("Войска взяли под контроль Угледар после долгих боёв.", "Угледар", "Donetsk Oblast"),
+        ("Окупанти атакували дронами Середину-Буду.", "Середину-Буду", "Sumy Oblast"),
     ],
 )
 def test_more_place_words_of_war_reporting(
@@ -281,3 +288,15 @@ def test_an_inflected_name_no_key_spells_is_read_by_a_variant_inside_the_regions
     village = found["Новій Таволжанці"]
     assert village.query == "Нова Таволжанка"
     _assert_resolved_in(village, "Belgorod Oblast")
+
+
+def test_of_an_inflected_names_forms_the_one_that_resolves_in_the_district_is_read(
+    gc: Geocoder,
+) -> None:
+    # «Никольском» is first looked up as a form no village of Belgorodsky District bears;
+    # Никольское, a village there, is what the text means
+    found = _places("В Никольском Белгородского района повреждена линия электропередачи.", gc)
+    village = found["Никольском"]
+    assert village.query == "Никольское"
+    assert village.result.place is not None
+    assert village.result.place.admin2 == "Belgorodsky District"

@@ -22,6 +22,7 @@ from geokursk.extract.text import text_language
         ("Казачьей Локни", "ru", "Казачья Локня"),  # soft adjective and noun agree
         ("Плехового", "uk", "Плехово"),  # Ukrainian declines Russian -ово names so
         ("Тьоткіному", "uk", "Тьоткіно"),
+        ("Никольском", "ru", "Никольское"),  # -ском of a neuter adjective name
     ],
 )
 def test_inflected_names_yield_their_dictionary_form(

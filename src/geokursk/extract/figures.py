@@ -71,7 +71,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     (r"casualt|убитыми и ранеными|убитых и раненых|загиблими та пораненими|санитарн", "both"),
     (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|destroy(?:ed|ing|s)?\b|"
      r"eliminated|убит|погиб|ликвидир|уничтож|"
-     r"загин|вбит|знищ", "killed"),
+     r"загин|вбит|знищ|ліквід", "killed"),
     (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|ранил|поранен|поранил|поранив|травм",
      "wounded"),
     (r"missing|пропал|без вести|безвест|безвіст|зник", "missing"),

@@ -226,12 +226,23 @@ def _possessive_forms(name: str, known: tuple[str, ...]) -> list[str]:
 
 
 def _rule_forms(name: str) -> list[str]:
-    words = name.split()
-    variants = [_cyrillic_lemmas(w) for w in words]
-    forms = []
-    for i in range(max(len(v) for v in variants)):
-        forms.append(" ".join(v[min(i, len(v) - 1)] for v in variants))
-    return forms
+    return _aligned([_hyphenated_lemmas(w) for w in name.split()], " ")
+
+
+def _hyphenated_lemmas(word: str) -> list[str]:
+    """Suffix-rule forms of a word, part by part when hyphenated (Середину-Буду)."""
+    parts = word.split("-")
+    if len(parts) == 1 or not all(parts):
+        return _cyrillic_lemmas(word)
+    return _aligned([_cyrillic_lemmas(p) for p in parts], "-")
+
+
+def _aligned(variants: list[list[str]], sep: str) -> list[str]:
+    """Join the i-th variant of every part (the last one of a part with fewer)."""
+    return [
+        sep.join(v[min(i, len(v) - 1)] for v in variants)
+        for i in range(max(len(v) for v in variants))
+    ]
 
 
 def _cyrillic_lemmas(word: str) -> list[str]:

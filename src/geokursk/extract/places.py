@@ -700,6 +700,7 @@ def _resolve(
     gc: Geocoder,
 ) -> list[PlaceMention]:
     out: list[PlaceMention] = []
+    language = text_language(text)
     by_sentence: dict[int, list[_Cand]] = {}
     for c in cands:
         by_sentence.setdefault(c.sentence, []).append(c)
@@ -740,6 +741,13 @@ def _resolve(
             for i, r in zip(pending, results, strict=True):
                 first.setdefault(i, (r, ctx))
                 ok = r.status == "resolved" and r.place is not None
+                if not ok and ctx is not None and stage in ("sentence", "article"):
+                    # «в Никольском Белгородского района»: of an inflected name's
+                    # dictionary forms, the one that resolves in the areas named
+                    other = _form_resolved_in(gc, group[i], ctx, language)
+                    if other is not None:
+                        group[i].query, r = other
+                        ok = True
                 if ok and stage == "none" and r.place is not None:
                     # A prominent place elsewhere stands in only when the regions named
                     # left no candidate open: never over namesakes tied inside them
@@ -777,6 +785,45 @@ def _resolve(
             )
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _form_resolved_in(
+    gc: Geocoder, c: _Cand, context: str, language: str
+) -> tuple[str, GeocodeResult] | None:
+    """Return another dictionary form of a Cyrillic mention that resolves in ``context``.
+
+    The form looked up is the first with gazetteer hits («Никольски» for «Никольском»);
+    when it stays open in the areas the sentence or article names, a later form that is
+    the name of a settlement inside them (Никольское) is what the text means.  Not one
+    only next door to them, nor one bearing the form only as an alternate name.
+    """
+    if c.area or not has_cyrillic(c.mention):
+        return None
+    areas = [a for a in gc.find_areas(context) if a.level != "country"]
+    regions = {p.admin1_code for a in areas for p in a.places if p.admin1_code}
+    if not regions:
+        return None
+    for form in _lookup_forms(c.mention, language):
+        if form == c.query or not gc.gazetteer.by_keys(latin_forms(form)):
+            continue
+        r = gc.geocode(form, context=context)
+        p = r.place
+        if (
+            r.status == "resolved"
+            and p is not None
+            and not p.is_area
+            and p.admin1_code in regions
+            and _named_so(p, form)
+        ):
+            return form, r
+    return None
+
+
+def _named_so(place: Any, form: str) -> bool:
+    """Tell whether ``form`` spells one of the place's own names (not an alternate name)."""
+    keys = latin_forms(form)
+    names = (place.name, place.name_latin, place.name_ru, place.name_uk)
+    return any(keys & latin_forms(n) for n in names if n)
 
 
 def _area_result(
