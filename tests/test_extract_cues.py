@@ -300,3 +300,33 @@ def test_of_an_inflected_names_forms_the_one_that_resolves_in_the_district_is_re
     assert village.query == "Никольское"
     assert village.result.place is not None
     assert village.result.place.admin2 == "Belgorodsky District"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "name"),
+    [
+        # the former name in brackets: alone, «Дзержинск» is the Russian city of 233,000
+        ("Штурмы у Торецка (Дзержинска) продолжаются.", "Торецка", "Дзержинска", "Toretsk"),
+        (
+            "Troops dug in near Myrnohrad (Dimitrov) overnight.",
+            "Myrnohrad",
+            "Dimitrov",
+            "Myrnohrad",
+        ),
+        ("Бої за Бахмут (Артемівськ) тривали місяцями.", "Бахмут", "Артемівськ", "Bakhmut"),
+    ],
+)
+def test_a_name_with_another_of_its_names_in_brackets_is_the_place_bearing_both(
+    text: str, first: str, second: str, name: str, gc: Geocoder
+) -> None:
+    found = _places(text, gc)
+    for mention in (first, second):
+        place = found[mention]
+        assert place.result.place is not None and place.result.place.name_latin == name
+        assert place.result.place.admin1 == "Donetsk Oblast"
+
+
+def test_an_area_in_brackets_is_no_other_name_of_the_place(gc: Geocoder) -> None:
+    found = _places("Росіяни обстріляли Куп'янськ (Харківська область) вночі.", gc)
+    _assert_resolved_in(found["Куп'янськ"], "Kharkiv Oblast")
+    assert found["Харківська область"].kind == "oblast"

@@ -40,7 +40,8 @@ from geokursk.extract.text import (
     text_language,
 )
 from geokursk.extract.vocab import alternation, phrase_table, word_list, word_set
-from geokursk.geocode import COHESION_WINDOW, AreaMention, Geocoder, GeocodeResult
+from geokursk.gazetteer import haversine_km
+from geokursk.geocode import COHESION_WINDOW, EXACT_KINDS, AreaMention, Geocoder, GeocodeResult
 from geokursk.normalize import fold, has_cyrillic, is_river, latin_forms, split_area
 
 __all__ = ["PROMINENT_POPULATION", "PlaceMention"]
@@ -182,7 +183,9 @@ _CITY_TAIL = word_set("city_tail")
 _DIRECTION_WORDS = word_set("direction_words")
 # What may stand between two listed places ("X, Y and Z").
 _LIST_CONJUNCTIONS = alternation(word_list("list_conjunctions"))
-_LIST_GAP = re.compile(rf"^\s*(?:,|,?\s*(?:{_LIST_CONJUNCTIONS}))\s*$", re.IGNORECASE)
+# A list goes on after a comma or a conjunction, or with another name of the place before
+# in brackets («Торецк (Дзержинск)»).
+_LIST_GAP = re.compile(rf"^\s*(?:,|,?\s*(?:{_LIST_CONJUNCTIONS})|\()\s*$", re.IGNORECASE)
 _AREA_AFTER = re.compile(
     r"^\s+(?:(?:border|frontier|southern|northern|western|eastern|neighbouring|neighboring)\s+)?"
     r"(region|oblast|district|raion|province)\b",
@@ -784,7 +787,84 @@ def _resolve(
                 )
             )
     out.sort(key=lambda m: m.start)
+    return _bracketed_aliases(out, text, gc)
+
+
+#: Two names of one place, the second in brackets: «Торецк (Дзержинск)», "Pokrovsk
+#: (Krasnoarmeysk)".
+_OPEN_BRACKET = re.compile(r"\s*\(\s*$")
+_CLOSE_BRACKET = re.compile(r"^\s*\)")
+#: Records of one place lie this close (km).
+_SAME_PLACE_KM = 5.0
+
+
+def _bracketed_aliases(mentions: list[PlaceMention], text: str, gc: Geocoder) -> list[PlaceMention]:
+    """Resolve a settlement named with another of its names in brackets to the one place.
+
+    «В Торецке (Дзержинске)» is Toretsk, formerly Dzerzhynsk, which bears both names, not
+    Dzerzhinsk of Nizhny Novgorod Oblast.  Only when exactly one place (its records
+    within 5 km) answers to both names; both mentions then say why.  Otherwise, and for
+    an area in brackets ("Kupiansk (Kharkiv region)"), the mentions stay as resolved.
+    """
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (
+            a.kind != "settlement"
+            or b.kind != "settlement"
+            or not _OPEN_BRACKET.search(text[a.end : b.start])
+            or not _CLOSE_BRACKET.match(text[b.end : b.end + 5])
+        ):
+            continue
+        place = _one_place_named(gc, a, b)
+        if place is None or (
+            a.result.place is not None
+            and a.result.place.id == place.id
+            and b.result.place is not None
+            and b.result.place.id == place.id
+        ):
+            continue
+        for j, (m, other) in enumerate(((a, b), (b, a)), start=i):
+            why = (
+                f"{m.query!r} and {other.query!r} (one of them in brackets) both name "
+                f"{place.name_latin} ({place.admin_path()}), the only place bearing both"
+            )
+            result = replace(m.result, status="resolved", place=place, score=100.0, reason=why)
+            out[j] = replace(m, result=result)
     return out
+
+
+def _one_place_named(gc: Geocoder, first: PlaceMention, second: PlaceMention) -> Any:
+    """Return the one place (records within 5 km) that both mentions name, or None.
+
+    A mention names the places it matches exactly in any of its dictionary forms
+    (Торецке: Торецк).
+    """
+    found = [
+        [
+            c.place
+            for form in dict.fromkeys(
+                [m.query, *_lookup_forms(m.mention, text_language(m.mention))]
+            )
+            for c in gc._candidates(form)
+            if c.how in EXACT_KINDS and c.place.ok
+        ]
+        for m in (first, second)
+    ]
+    both = [
+        p
+        for p in found[0]
+        if any(
+            p.id == o.id or haversine_km(p.lat, p.lon, o.lat, o.lon) <= _SAME_PLACE_KM
+            for o in found[1]
+        )
+    ]
+    if not both:
+        return None
+    anchor = both[0]
+    if any(haversine_km(anchor.lat, anchor.lon, p.lat, p.lon) > _SAME_PLACE_KM for p in both):
+        return None  # two places answer to both names: not decided here
+    return max(both, key=lambda p: p.population or 0)
 
 
 def _form_resolved_in(
