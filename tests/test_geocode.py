@@ -232,10 +232,19 @@ def test_colloquial_and_inflected_region_names(gc: Geocoder, text: str, label: s
 
 
 def test_an_approximate_spelling_alone_is_never_a_confident_answer(gc: Geocoder) -> None:
-    # "Crimea" is close to "Crema" (Italy) but nothing supports that reading.
-    r = gc.geocode("Crimea")
+    # "Brescio" is close to Brescia (Italy) but nothing supports that reading.
+    r = gc.geocode("Brescio")
     assert r.status == "unresolved" and r.place is None
     assert "approximate" in r.reason
+
+
+@pytest.mark.parametrize("text", ["in western Crimea", "в Крыму", "у Криму", "Республики Крым"])
+def test_crimea_is_a_region_without_a_polygon(gc: Geocoder, text: str) -> None:
+    # Natural Earth draws Crimea outside its window: the region comes from geo/admin1-extra.csv
+    (area,) = gc.find_areas(text)
+    assert area.level == "admin1" and [p.admin1_code for p in area.places] == ["UA.11"]
+    r = gc.geocode("Chornomorske", context=text)  # also in Odesa and Kherson oblasts
+    assert r.status == "resolved" and r.place is not None and r.place.admin1_code == "UA.11"
 
 
 def test_an_approximate_spelling_resolves_with_supporting_context(gc: Geocoder) -> None:
