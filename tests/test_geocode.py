@@ -511,3 +511,15 @@ def test_a_district_said_of_another_place_gives_an_unrecorded_namesake_nothing()
     ]
     assert _attached("Velyka Mykhailivka", text, mentions, absent=False)
     assert not _attached("Velyka Mykhailivka", text, mentions[1:], absent=False)
+
+
+def test_a_lowercase_word_is_no_bare_area_name(gc: Geocoder) -> None:
+    # «того» (that) is a Russian name of Togo and «крім» (except) romanises as Crimea's
+    # krim: in a cased sentence only a capitalised word names a country or region by itself
+    assert gc.find_areas("Крім того, ворог атакував Суми.") == []
+    r = gc.geocode("Суми", context="Крім того, ворог атакував Суми.")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Sumy Oblast"
+    # text typed all lowercase still names its areas, and area words still count
+    assert [m.level for m in gc.find_areas("near sudzha, russia")] == ["country"]
+    assert [m.level for m in gc.find_areas("Бои в курской области")] == ["admin1"]

@@ -24,7 +24,7 @@ from geokursk.gazetteer import Gazetteer, Place, haversine_km
 from geokursk.geocode.candidates import _POSSESSIVE, _Cand
 from geokursk.geocode.memo import MEMO_LIMIT
 from geokursk.geocode.results import AreaMention
-from geokursk.normalize import fold, stems_compatible
+from geokursk.normalize import fold, split_area, stems_compatible
 
 __all__ = ["NEIGHBOUR_KM", "find_areas"]
 
@@ -56,6 +56,7 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
         for w in split
     ]
     gaps = not all(split)
+    cased = not text.islower()
     out: list[AreaMention] = []
     i = 0
     while i < len(tokens):
@@ -73,6 +74,10 @@ def find_areas(text: str, gaz: Gazetteer) -> list[AreaMention]:
             if not places and any(j in possessive for j in range(i, i + n - 1)):
                 inner = [possessive.get(j, folded[j]) for j in range(i, i + n - 1)]
                 places, level = _match_area(" ".join([*inner, folded[i + n - 1]]), areas)
+            if places and cased and not tokens[i][0][:1].isupper() and not split_area(phrase)[1]:
+                # A whole-word name is a proper noun: «того» (that) is not Togo, «крім»
+                # (except) not Crimea.  In text typed all lowercase, case says nothing.
+                places = []
             if places:
                 found = (n, level, places)
                 break
