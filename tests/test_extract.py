@@ -537,6 +537,17 @@ def test_several_figures_in_one_sentence_each_get_their_own_kind_and_qualifier()
     assert _figures(gov) == [("killed", 2, "exact"), ("wounded", 10, "about")]
 
 
+def test_a_ukrainian_official_after_povidomyv_is_the_claimant() -> None:
+    text = (
+        "Внаслідок удару по Марганцю поранено трьох людей, повідомив начальник "
+        "Дніпропетровської ОВА Сергій Лисак."
+    )
+    (claim,) = extract_article(text).claims
+    record = claim.to_record()
+    assert "ОВА" in record["claimant"] and record["side"] == "ukraine"
+    assert [p["name"] for p in record["places"]] == ["Марганцю"]
+
+
 def test_liquidated_is_killed_in_ukrainian() -> None:
     text = "Сили оборони повідомили, що біля Часового Яру ліквідовано 45 окупантів, ще 70 поранено."
     (claim,) = extract_article(text).claims
