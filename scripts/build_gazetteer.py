@@ -693,6 +693,45 @@ def load_countries(geo: Path) -> gpd.GeoDataFrame:
     return gdf[["iso_a2", "name", "geometry"]]
 
 
+def _region_record(
+    code: str,
+    name: str,
+    country: str,
+    inside: list[PlaceRecord],
+    *,
+    source: str,
+    provenance: str,
+    name_ru: str | None = None,
+    name_uk: str | None = None,
+    names: list[str] | None = None,
+    area_names: list[str] | None = None,
+    area_aliases: list[str] | None = None,
+) -> PlaceRecord:
+    """An admin-1 region without a Natural Earth polygon: point = median of its settlements."""
+    return PlaceRecord(
+        id=f"admin1:{code}",
+        name=name,
+        name_latin=name,
+        name_ru=name_ru,
+        name_uk=name_uk,
+        feature_code="ADM1",
+        country_code=country,
+        admin1=name,
+        admin2=None,
+        lat=round(statistics.median(r.lat for r in inside), 5),
+        lon=round(statistics.median(r.lon for r in inside), 5),
+        population=None,
+        source=source,
+        quality="ok",
+        provenance=provenance,
+        admin1_code=code,
+        names=names if names is not None else [name],
+        area_level="admin1",
+        area_names=area_names if area_names is not None else [name],
+        area_aliases=list(area_aliases or ()),
+    )
+
+
 def area_records(
     admin1, countries: dict, countries_gdf, records: list[PlaceRecord], geo: Path
 ) -> tuple[list[PlaceRecord], dict[str, int]]:
@@ -798,26 +837,17 @@ def area_records(
         al = a1_alias.get(row["iso_3166_2"], [])
         names = [row["name"], row["name_ru"], row["name_uk"]]
         out.append(
-            PlaceRecord(
-                id=f"admin1:{code}",
-                name=row["name"],
-                name_latin=row["name"],
-                name_ru=row["name_ru"],
-                name_uk=row["name_uk"],
-                feature_code="ADM1",
-                country_code=row["country_code"],
-                admin1=row["name"],
-                admin2=None,
-                lat=round(statistics.median(r.lat for r in inside), 5),
-                lon=round(statistics.median(r.lon for r in inside), 5),
-                population=None,
+            _region_record(
+                code,
+                row["name"],
+                row["country_code"],
+                inside,
                 source="geonames-cities",
-                quality="ok",
                 provenance=f"admin-1 {row['iso_3166_2']} from geo/admin1-extra.csv; point = "
                 f"median of its {len(inside)} settlements; no polygon",
-                admin1_code=code,
+                name_ru=row["name_ru"],
+                name_uk=row["name_uk"],
                 names=[row["name"], *al],
-                area_level="admin1",
                 area_names=names,
                 area_aliases=al,
             )
@@ -834,27 +864,14 @@ def area_records(
         ok = [r for r in recs if r.quality == "ok"] or recs
         display = recs[0].admin1 or code
         out.append(
-            PlaceRecord(
-                id=f"admin1:{code}",
-                name=display,
-                name_latin=display,
-                name_ru=None,
-                name_uk=None,
-                feature_code="ADM1",
-                country_code=recs[0].country_code,
-                admin1=display,
-                admin2=None,
-                lat=round(statistics.median(r.lat for r in ok), 5),
-                lon=round(statistics.median(r.lon for r in ok), 5),
-                population=None,
+            _region_record(
+                code,
+                display,
+                recs[0].country_code,
+                ok,
                 source="geonames-postal",
-                quality="ok",
                 provenance="admin-1 name from GeoNames postal codes; point = median of "
                 "its settlements",
-                admin1_code=code,
-                names=[display],
-                area_level="admin1",
-                area_names=[display],
             )
         )
         counts["admin1_postal"] += 1
