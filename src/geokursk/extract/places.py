@@ -487,8 +487,9 @@ def _judge_run(
     if common:
         return None
     if (rel is not None or listed) and theatre is not None and has_cyrillic(mention):
-        variant = _variant_in_theatre(gc, mention, language, theatre)
-        if variant is not None:
+        read = _form_resolving_in(gc, mention, language, theatre, skip=mention, own_name=False)
+        if read is not None:
+            variant = read[0]
             return _Cand(
                 start,
                 end,
@@ -625,24 +626,6 @@ def _gazetteer_hits(
     return first if first is not None else (name, [])
 
 
-def _variant_in_theatre(gc: Geocoder, name: str, language: str, theatre: str) -> str | None:
-    """Return a dictionary form of ``name`` that resolves inside the article's regions.
-
-    For an inflected name after a place word that no gazetteer key spells: «у Новій
-    Таволжанці» is Нова Таволжанка, the Ukrainian form of Новая Таволжанка, which only the
-    geocoder's spelling variants reach.  Only a resolved answer counts: an approximate
-    spelling resolves only as a variant of the same name inside the regions.  A theatre
-    of whole countries is too wide for a spelling that is not a gazetteer key.
-    """
-    if all(a.level == "country" for a in gc.find_areas(theatre)):
-        return None
-    for form in _lookup_forms(name, language)[1:]:
-        r = gc.geocode(form, context=theatre)
-        if r.status == "resolved" and r.place is not None and not r.place.is_area:
-            return form
-    return None
-
-
 def _near_match(gc: Geocoder, name: str) -> bool:
     if not any(ch.isalpha() for ch in name):
         return False
@@ -747,7 +730,11 @@ def _resolve(
                 if not ok and ctx is not None and stage in ("sentence", "article"):
                     # «в Никольском Белгородского района»: of an inflected name's
                     # dictionary forms, the one that resolves in the areas named
-                    other = _form_resolved_in(gc, group[i], ctx, language)
+                    other = None
+                    if not group[i].area:
+                        other = _form_resolving_in(
+                            gc, group[i].mention, language, ctx, skip=group[i].query, own_name=True
+                        )
                     if other is not None:
                         group[i].query, r = other
                         ok = True
@@ -867,24 +854,27 @@ def _one_place_named(gc: Geocoder, first: PlaceMention, second: PlaceMention) ->
     return max(both, key=lambda p: p.population or 0)
 
 
-def _form_resolved_in(
-    gc: Geocoder, c: _Cand, context: str, language: str
+def _form_resolving_in(
+    gc: Geocoder, name: str, language: str, context: str, *, skip: str, own_name: bool
 ) -> tuple[str, GeocodeResult] | None:
-    """Return another dictionary form of a Cyrillic mention that resolves in ``context``.
+    """Return a dictionary form of a Cyrillic name that resolves inside ``context``'s regions.
 
-    The form looked up is the first with gazetteer hits («Никольски» for «Никольском»);
-    when it stays open in the areas the sentence or article names, a later form that is
-    the name of a settlement inside them (Никольское) is what the text means.  Not one
-    only next door to them, nor one bearing the form only as an alternate name.
+    Two cases, one rule: the form's answer is a settlement inside the regions the context
+    names (not one next door to them; a context of whole countries is too wide).
+
+    * An inflected name that no gazetteer key spells (``own_name=False``): «у Новій
+      Таволжанці» is Нова Таволжанка, the Ukrainian form of Новая Таволжанка, which
+      only the geocoder's spelling variants reach.
+    * A name whose form looked up (``skip``, the first with gazetteer hits: «Никольски»
+      for «Никольском») stays open (``own_name=True``): a form that is a key and the
+      own name of a settlement inside the regions (Никольское), not an alternate name.
     """
-    if c.area or not has_cyrillic(c.mention):
-        return None
     areas = [a for a in gc.find_areas(context) if a.level != "country"]
     regions = {p.admin1_code for a in areas for p in a.places if p.admin1_code}
-    if not regions:
+    if not regions or not has_cyrillic(name):
         return None
-    for form in _lookup_forms(c.mention, language):
-        if form == c.query or not gc.gazetteer.by_keys(latin_forms(form)):
+    for form in _lookup_forms(name, language):
+        if form == skip or (own_name and not gc.gazetteer.by_keys(latin_forms(form))):
             continue
         r = gc.geocode(form, context=context)
         p = r.place
@@ -893,7 +883,7 @@ def _form_resolved_in(
             and p is not None
             and not p.is_area
             and p.admin1_code in regions
-            and _named_so(p, form)
+            and (not own_name or _named_so(p, form))
         ):
             return form, r
     return None
