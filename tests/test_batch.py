@@ -238,7 +238,7 @@ def test_two_process_cluster_writes_the_same_files_as_one_process(
         ref_summary.errors,
     )
     # each worker process opened the gazetteer once, for all its partitions
-    loads = dask_client.run(lambda: dict(geokursk.batch._GAZETTEER_LOADS))
+    loads = dask_client.run(lambda: dict(geokursk.batch.task._GAZETTEER_LOADS))
     assert loads and all(v == {"": 1} for v in loads.values())
 
 
@@ -398,7 +398,7 @@ def test_missing_gazetteer_fails_before_any_work(corpus: Path, tmp_path: Path) -
 def test_unreachable_scheduler_raises_cluster_error(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(geokursk.batch, "_CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(geokursk.batch.run, "_CONNECT_TIMEOUT", 1)
     with pytest.raises(BatchClusterError, match="cannot connect to the Dask scheduler"):
         batch_extract(corpus, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
 
@@ -409,7 +409,7 @@ def test_a_lost_task_lists_its_articles_as_worker_failed() -> None:
             raise RuntimeError("KilledWorker: worker died 3 times")
 
     part = [ArticleRef("a", "in/a.txt", "/in/a.txt"), ArticleRef("b", "in/b.txt", "/in/b.txt")]
-    result = geokursk.batch._collect(LostFuture(), 3, part, None)
+    result = geokursk.batch.run._collect(LostFuture(), 3, part, None)
     assert [(e.article_id, e.error_type) for e in result.errors] == [
         ("a", "worker_failed"),
         ("b", "worker_failed"),
@@ -456,7 +456,7 @@ def _recording_bars(monkeypatch: pytest.MonkeyPatch) -> list[_RecordingBar]:
         bars.append(_RecordingBar(total=total))
         return bars[-1]
 
-    monkeypatch.setattr(geokursk.batch, "_progress_bar", bar)
+    monkeypatch.setattr(geokursk.batch.run, "_progress_bar", bar)
     return bars
 
 
@@ -475,7 +475,7 @@ def test_progress_advances_per_article_in_one_process(
 
 def test_worker_progress_events_count_every_article_once() -> None:
     bar = _RecordingBar(total=10)
-    counts = geokursk.batch._PartitionCounts(bar)
+    counts = geokursk.batch.run._PartitionCounts(bar)
     counts.event((0.0, (0, 3)))  # partition 0 reports three articles done so far
     counts.event((0.0, (1, 2)))
     counts.event((0.0, (1, 1)))  # a retried task starts again: nothing new to show
