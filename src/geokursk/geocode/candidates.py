@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from geokursk.area_names import area_matches as _area_matches
 from geokursk.area_names import match_area as _match_area
+from geokursk.area_names import may_name_area as _may_name_area
 from geokursk.gazetteer import Gazetteer, Place
 from geokursk.normalize import fold, latin_forms, skeleton, split_area, vowel_key
 
@@ -100,31 +101,43 @@ def find_candidates(name: str, gaz: Gazetteer) -> list[_Cand]:
         if cur is None or score > cur.name_score:
             by_id[place.id] = _Cand(place, score, how, key, raw)
 
-    for hit in gaz.by_keys(keys):
-        score = {"name": 100.0, "alt": ALT_NAME_SCORE}.get(hit.kind, FORMER_NAME_SCORE)
-        how = "former name" if hit.kind == "former" else f"exact {hit.kind}"
-        add(hit.place, score, how, hit.key)
+    skels = {skeleton(k) for k in keys}
+    # Same consonant skeleton: the ratio's spread among such variants is noise
+    # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and stays
+    # well below an exact match.
+    scored = _best_keys(keys, gaz.keys_by_skeletons(skels), SKELETON_ACCEPT, limit=40)
+    vowels = {vowel_key(k) for k in keys}
+    variants = {k: s for k, s in scored.items() if _spelling_variant(vowels, k, s)}
+    # One lookup for the name's own keys and its spelling variants (which hold them).
+    hits = gaz.by_keys(keys | variants.keys())
+    for hit in hits:
+        if hit.key in keys:
+            score = {"name": 100.0, "alt": ALT_NAME_SCORE}.get(hit.kind, FORMER_NAME_SCORE)
+            how = "former name" if hit.kind == "former" else f"exact {hit.kind}"
+            add(hit.place, score, how, hit.key)
     if level is not None:
         for area in _area_matches(core, level, gaz.areas()):
             add(area.place, 100.0, f"{level} name", area.stem)
     else:
         # Colloquial region names in any case (Донеччині, Курщина) and country names are
         # areas by their whole name: an exact match, never a village spelled alike.
-        areas_found, area_level = _match_area(fold(_POSSESSIVE.sub("", name)), gaz.areas())
+        phrase = fold(_POSSESSIVE.sub("", name))
+        words = phrase.split()
+        areas = gaz.areas()
+        # The cheap test rules out almost every village name without romanising it.
+        maybe = bool(words) and _may_name_area(words[0], words[-1], len(words), areas)
+        areas_found, area_level = _match_area(phrase, areas) if maybe else ([], "")
         for place in areas_found:
             how = "region word" if area_level == "admin1" else "country name"
             by_id[place.id] = _Cand(place, 100.0, how, fold(name))
-    skels = {skeleton(k) for k in keys}
-    # Same consonant skeleton: the ratio's spread among such variants is noise
-    # (plekhove~plekhovo 88, ~plekhov 93), so it is compressed to 85-90 and stays
-    # well below an exact match.
-    variants = _best_keys(keys, gaz.keys_by_skeletons(skels), SKELETON_ACCEPT, limit=40)
     # the best raw similarity found so far decides whether a wider search is needed
-    best_raw = max([100.0 if by_id else 0.0, *variants.values()])
-    variants = {k: s for k, s in variants.items() if is_spelling_variant(keys, k, s)}
+    best_raw = max([100.0 if by_id else 0.0, *scored.values()])
     same: dict[str, bool] = {}
-    for hit in gaz.by_keys(variants):
-        s = variants[hit.key]
+    same_key: dict[str, bool] = {}
+    for hit in hits:
+        s = variants.get(hit.key)
+        if s is None:
+            continue
         add(
             hit.place,
             VARIANT_BASE + 5.0 * (s - SKELETON_ACCEPT) / (100.0 - SKELETON_ACCEPT),
@@ -135,9 +148,11 @@ def find_candidates(name: str, gaz: Gazetteer) -> list[_Cand]:
         # The same name in another transliteration (Невельское = Невельське) only when
         # it is the place's main name and the consonants agree strictly (Ольговка is
         # not Ольховка, though g, h and kh share one skeleton class).
-        same[hit.place.id] = same.get(hit.place.id, False) or (
-            hit.kind == "name" and same_name_variant(keys, hit.key)
-        )
+        if not same.get(hit.place.id, False):
+            is_same = hit.kind == "name" and same_key.get(hit.key)
+            if is_same is None:
+                is_same = same_key[hit.key] = same_name_variant(keys, hit.key)
+            same[hit.place.id] = is_same
     for pid, is_same in same.items():
         if by_id[pid].how == "spelling variant":
             by_id[pid].same_name = is_same
@@ -170,10 +185,12 @@ def is_spelling_variant(query_keys: Iterable[str], key: str, similarity: float) 
     Zaporozhye/Zaporizhzhia), while different names with one skeleton do not
     (Kurilovka/Karlovka, Plekhovo/Plakhovo).
     """
-    if similarity >= FUZZY_ACCEPT:
-        return True
-    target = vowel_key(key)
-    return any(vowel_key(q) == target for q in query_keys)
+    return _spelling_variant({vowel_key(q) for q in query_keys}, key, similarity)
+
+
+def _spelling_variant(query_vowels: set[str], key: str, similarity: float) -> bool:
+    """:func:`is_spelling_variant` with the query keys' vowel keys computed once."""
+    return similarity >= FUZZY_ACCEPT or vowel_key(key) in query_vowels
 
 
 def same_name_variant(query_keys: Iterable[str], key: str) -> bool:
