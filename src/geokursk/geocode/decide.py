@@ -54,7 +54,16 @@ def _describe(c: _Cand) -> str:
 
 
 def _point_note(p: Place) -> str:
-    """Say where the point comes from and whether other sources agree."""
+    """Say where the point comes from and whether other sources agree (once per place)."""
+    note: str | None = p.__dict__.get("_point_note")
+    if note is None:
+        # Places are immutable and shared: the note is kept with the place, as its cached
+        # properties are (every answer describes up to nine candidates).
+        note = p.__dict__["_point_note"] = _point_note_of(p)
+    return note
+
+
+def _point_note_of(p: Place) -> str:
     if not p.layer:
         return ""
     if not p.sources:
