@@ -199,9 +199,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"{claim.side}/{gc_['side']}, subject {subject_side}/{gold_subject}"
                         f" ({fig.subject!r})"
                     )
-        for i, (_c, _f) in enumerate(pred_figs):
+        for i, (_c, f) in enumerate(pred_figs):
             fig_pred.add(lang, i in taken)
             fig_pred.add("all", i in taken)
+            if i not in taken:
+                misses.append(f"  figure extra {art.name} {f.kind} {f.value} ({f.subject!r})")
     elapsed = time.perf_counter() - t0
     langs = sorted({a.language for a in articles})
     print(f"== {len(articles)} gold articles ({', '.join(langs)}), extracted in {elapsed:.1f} s")

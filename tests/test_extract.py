@@ -537,6 +537,53 @@ def test_several_figures_in_one_sentence_each_get_their_own_kind_and_qualifier()
     assert _figures(gov) == [("killed", 2, "exact"), ("wounded", 10, "about")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A woman was killed and two men were wounded when a drone hit Nikopol, "
+            "the regional governor said.",
+            [("killed", 1, "exact"), ("wounded", 2, "exact")],
+        ),
+        (
+            "Shelling of Kherson killed a 71-year-old man and injured three others, "
+            "the city administration said.",
+            [("killed", 1, "exact"), ("wounded", 3, "exact")],
+        ),
+        (
+            "Под Шебекино погиб мирный житель, ещё двое ранены, сообщил губернатор.",
+            [("killed", 1, "exact"), ("wounded", 2, "exact")],
+        ),
+        (
+            "Внаслідок удару по Херсону чоловік дістав поранення, повідомила ОВА.",
+            [("wounded", 1, "exact")],
+        ),
+        (
+            "Ще четверо поранені внаслідок обстрілу Марганця, повідомила ОВА.",
+            [("wounded", 4, "exact")],
+        ),
+    ],
+)
+def test_one_person_named_without_a_number_counts_one(
+    text: str, expected: list[tuple[str, Any, str]]
+) -> None:
+    (claim,) = extract_article(text).claims
+    assert _figures(claim) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No civilian was hurt in the strike on Sumy, the city council said.",
+        "Двое мужчин погибли и трое мужчин ранены в Белгороде, сообщил губернатор.",
+        "Two men were killed and a tank was destroyed near Pokrovsk, the brigade said.",
+    ],
+)
+def test_negated_plural_or_counted_people_are_not_one_person(text: str) -> None:
+    figures = [f for c in extract_article(text).claims for f in c.figures]
+    assert all(f.value != 1 for f in figures), figures
+
+
 def test_a_ukrainian_official_after_povidomyv_is_the_claimant() -> None:
     text = (
         "Внаслідок удару по Марганцю поранено трьох людей, повідомив начальник "

@@ -24,6 +24,7 @@ from geokursk.extract.vocab import (
     number_table,
     phrase_table,
     vague_quantities,
+    word_list,
     word_set,
 )
 
@@ -200,6 +201,8 @@ def _find_figures(
         if kind is None:
             continue
         subject = _subject(after) or _subject(before[-60:])
+        if subject is None and _COLLECTIVE.search(seg[a:b]):
+            subject = seg[a:b]  # «Ещё четверо ранены»: a collective numeral counts people
         if subject is None:
             continue
         subject = " ".join(_enrich_subject(subject, seg).split())
@@ -208,6 +211,8 @@ def _find_figures(
                 kind, value, qual, subject, seg[fig_start:b], start + fig_start, start + b, note
             )
         )
+    out += _single_people(seg, start, numbers, out)
+    out.sort(key=lambda f: f.start)
     if not out:
         m_unspec = re.search(
             r"(troops|soldiers|servicem[ae]n)\s+(?:(?:had|have|has|were|was)\s+been\s+)?"
@@ -231,6 +236,72 @@ def _find_figures(
                     "no number given",
                 )
             )
+    return out
+
+
+# One person, named without a number: "a woman was killed", "killing a civilian",
+# «погиб мирный житель», «чоловік дістав поранення».  Nouns and verbs are singular forms
+# (``single_people.csv``, ``single_casualty_verbs.csv``, with the verb's kind), so that
+# «погибли мужчины» or "men were killed" never count as one.
+_SINGLE_KIND = {p.lower(): k for p, k in phrase_table("single_casualty_verbs", "kind")}
+_SINGLE_NOUN = alternation(sorted(word_list("single_people"), key=len, reverse=True))
+_SINGLE_VERB = alternation(sorted(_SINGLE_KIND, key=len, reverse=True))
+# A word between noun and verb, but not a conjunction: "killed two men and a woman".
+_GAP_WORD = rf"(?!(?:{alternation(word_list('list_conjunctions'))})\b)[\w’'-]+"
+_SINGLE = re.compile(
+    # the noun, at most two words (an age, "45,") and the verb: "a man, 45, was killed"
+    rf"(?<![\w-])(?P<n1>{_SINGLE_NOUN})(?:[\s,]+{_GAP_WORD}){{0,2}}?[\s,]+(?P<v1>{_SINGLE_VERB})"
+    rf"(?![\w-])"
+    # the verb, at most two words (an article, an adjective) and the noun
+    rf"|(?<![\w-])(?P<v2>{_SINGLE_VERB})(?:\s+{_GAP_WORD}){{0,2}}?\s+(?P<n2>{_SINGLE_NOUN})"
+    rf"(?![\w-])",
+    re.IGNORECASE,
+)
+#: Russian and Ukrainian collective numerals (двое, троє, четверо), which count only people.
+_COLLECTIVE = re.compile(r"(?:ое|оє|еро)$", re.IGNORECASE)
+_AGE = re.compile(r"-?(?:year|летн|річн)", re.IGNORECASE)  # "a 60-year-old man"
+_NEGATED = re.compile(r"(?<![\w-])(?:no|not|never|без|не|ни|ні)\s+$", re.IGNORECASE)
+
+
+def _single_people(
+    seg: str,
+    start: int,
+    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    found: Sequence[FigureCandidate],
+) -> list[FigureCandidate]:
+    """Return a figure of 1 for each person killed, wounded... named without a number.
+
+    A match that holds a number, or whose noun a number counts ("one man was
+    killed", "2 women"), is left to the numbers; so is one inside a figure already
+    found.  A negated one ("no civilian was hurt", «не пострадал ни один житель»)
+    counts no one.
+    """
+    out: list[FigureCandidate] = []
+    for m in _SINGLE.finditer(seg):
+        noun = "n1" if m.group("n1") else "n2"
+        verb = "v1" if m.group("v1") else "v2"
+        a, b = m.start(), m.end()
+        if any(x < b and a - 12 < y and not _AGE.match(seg, y) for x, y, *_ in numbers):
+            continue  # a number inside, or just before the noun: the numbers count it
+        if any(f.start - start < b and a < f.end - start for f in found):
+            continue
+        if _NEGATED.search(seg[max(0, a - 12) : a]) or _NEGATED.search(
+            seg[max(0, m.start(verb) - 12) : m.start(verb)]
+        ):
+            continue
+        kind = _SINGLE_KIND[" ".join(m.group(verb).lower().split())]
+        out.append(
+            FigureCandidate(
+                kind,
+                1,
+                "exact",
+                m.group(noun),
+                m.group(0),
+                start + a,
+                start + b,
+                "one person named without a number",
+            )
+        )
     return out
 
 

@@ -12,7 +12,7 @@ listed for two languages keeps the place of its first row.
 Values naming a vocabulary of the claims model are checked against it when a
 file is read: ``relation`` against :class:`geokursk.claims.Relation`,
 ``qualifier`` against :class:`geokursk.claims.Qualifier`, ``side`` against
-:class:`geokursk.claims.Side`.
+:class:`geokursk.claims.Side`, ``kind`` against :class:`geokursk.claims.FigureKind`.
 
 The loaders are cached (:func:`functools.cache`).  Each takes an optional
 ``path`` that replaces the shipped file (for tests and experiments).  A missing
@@ -56,7 +56,7 @@ LANGUAGES = frozenset({"en", "ru", "uk"})
 
 #: Value columns checked against an enum of :mod:`geokursk.claims` (column -> enum name).
 _ENUM_COLUMNS: Mapping[str, str] = MappingProxyType(
-    {"relation": "Relation", "qualifier": "Qualifier", "side": "Side"}
+    {"relation": "Relation", "qualifier": "Qualifier", "side": "Side", "kind": "FigureKind"}
 )
 
 _V = TypeVar("_V")
@@ -493,6 +493,7 @@ _WORD_LISTS = {
     "not_subjects": "word",
     "organisation_stems": "stem",
     "pronouns": "word",
+    "single_people": "word",
     "statement_cues": "phrase",
     "stop_words": "word",
     "support_verbs": "stem",
@@ -511,6 +512,7 @@ _NUMBER_TABLES = {
 _PHRASE_TABLES = {
     "metonyms": "place",
     "qualifiers": "qualifier",
+    "single_casualty_verbs": "kind",
     "strong_triggers": "relation",
     "subject_sides": "class",
     "weak_triggers": "relation",
