@@ -584,6 +584,39 @@ def test_negated_plural_or_counted_people_are_not_one_person(text: str) -> None:
     assert all(f.value != 1 for f in figures), figures
 
 
+def test_a_post_signed_on_its_last_line_speaks_in_the_signer_s_voice() -> None:
+    text = (
+        "Окупанти знову били по Краснопіллю з артилерії. Поранено двох людей.\n\n"
+        "Олег Григоров, начальник Сумської ОВА"
+    )
+    claims = extract_article(text).claims
+    assert claims and all("Григоров" in c.claimant and c.side == "ukraine" for c in claims)
+    assert any("signature" in n for c in claims for n in c.notes)
+
+
+@pytest.mark.parametrize(
+    "last_line",
+    ["Інформація щодо наслідків уточнюється.", "Фото: Сумська ОВА", "Олег Григоров"],
+)
+def test_a_last_line_that_is_no_signature_gives_no_voice(last_line: str) -> None:
+    text = f"Окупанти знову били по Краснопіллю з артилерії. Поранено двох людей.\n\n{last_line}"
+    claims = extract_article(text).claims
+    assert claims and all(c.side == "unattributed" for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Москва заявила, что её войска отбили атаку у Суджи.", "russia"),
+        ("Водночас Київ повідомив про удар по аеродрому біля Курська.", "ukraine"),
+        ("Пхеньян заявил, что его солдат нет у Плехово.", "dprk"),
+    ],
+)
+def test_a_capital_speaking_is_its_government(text: str, side: str) -> None:
+    (claim,) = extract_article(text).claims
+    assert claim.side == side
+
+
 def test_a_ukrainian_official_after_povidomyv_is_the_claimant() -> None:
     text = (
         "Внаслідок удару по Марганцю поранено трьох людей, повідомив начальник "

@@ -22,6 +22,7 @@ from geokursk.errors import ArticleError
 from geokursk.extract.claimants import (
     _COUNTRY_SIDES,
     _DISPUTE,
+    _ORG_NOUNS,
     _RESPONSE_VERB,
     _SUPPORT,
     _channel,
@@ -29,6 +30,7 @@ from geokursk.extract.claimants import (
     _find_claimant,
     _implied_side,
     _is_ukrainian,
+    _make_claimant,
     _referenced_side,
     _response,
 )
@@ -303,7 +305,7 @@ def _find_claims(
     # (index, referenced side, link kind, figure kind the sentence names)
     links: list[tuple[int, str | None, str, str | None]] = []
     last: _Claimant | None = None
-    voice = _heading_voice(text)
+    voice = _heading_voice(text) or _signature_voice(text)
     places_of: dict[int, list[PlaceMention]] = {}
     for p in places:
         places_of.setdefault(p.sentence, []).append(p)
@@ -346,7 +348,9 @@ def _find_claims(
         if claimant.via not in ("none", "inherited"):
             last = claimant
         notes: list[str] = []
-        if inherited:
+        if inherited and source is voice and voice is not None and voice.via == "signature":
+            notes.append(f"claimant: the signature that ends the text ({claimant.name})")
+        elif inherited:
             notes.append(f"claimant carried over from an earlier sentence ({claimant.name})")
         kind_link = None
         if response is not None:
@@ -425,6 +429,35 @@ def _heading_voice(text: str) -> _Claimant | None:
         if fold(phrase) in head:
             return _Claimant(claimant, side, 0, 0, via="heading")
     return None
+
+
+#: A last line that is a caption or a link, not a signature.
+_NOT_SIGNATURE = re.compile(r"^(?:фото|photo|видео|відео|video|https?:|t\.me/|@)", re.IGNORECASE)
+
+
+def _signature_voice(text: str) -> _Claimant | None:
+    """Return the author a post signs with on its last line, as its voice.
+
+    Officials' posts end with who wrote them: «Сергій Лисак, начальник
+    Дніпропетровської ОВА».  The last line is a signature when it is short (at most
+    12 words), does not end a sentence (no full stop), starts with a capital and
+    names an organisation or an office (``organisation_stems.csv``).
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    last = lines[-1]
+    if (
+        len(last) > 120
+        or len(last.split()) > 12
+        or last[-1] in ".!?…:;"
+        or not last[0].isupper()
+        or _NOT_SIGNATURE.match(last)
+        or not _ORG_NOUNS.search(last)
+    ):
+        return None
+    start = text.rindex(last)
+    return replace(_make_claimant(last, start), start=0, end=0, via="signature")
 
 
 def _subject_side(

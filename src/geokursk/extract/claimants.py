@@ -75,13 +75,16 @@ _SIDES: tuple[tuple[str, str], ...] = (
                  r"експерт"),
     ("international_media", r"associated press|\bAP\b|reuters|\bAFP\b|al jazeera|\bBBC\b|\bCNN\b"),
     ("witnesses", r"resident|witness|locals|жител|очевид|мешканц"),
-    ("dprk", r"north korea|\bDPRK\b|\bKCNA\b|pyongyang|КНДР|северн\w* коре|північн\w* коре"),
-    ("south_korea", r"south korea|seoul|\bNIS\b|южн\w* коре|південн\w* коре"),
+    ("dprk", r"north korea|\bDPRK\b|\bKCNA\b|pyongyang|пхеньян|КНДР|северн\w* коре|"
+             r"північн\w* коре"),
+    ("south_korea", r"south korea|seoul|сеул|\bNIS\b|южн\w* коре|південн\w* коре"),
     ("usa", r"pentagon|united states|\bUS\b|\bU\.S\.|white house|state department|washington|"
-            r"США|пентагон"),
-    ("ukraine", r"ukrain|\bGUR\b|\bHUR\b|kyiv|zelensky|\bЗСУ\b|\bВСУ\b|\bГУР\b|украин|україн|"
+            r"США|пентагон|вашингтон"),
+    ("ukraine", r"ukrain|\bGUR\b|\bHUR\b|kyiv|kiev|киев|київ|києв|zelensky|\bЗСУ\b|\bВСУ\b|"
+                r"\bГУР\b|украин|україн|"
                 r"генштаб зсу|сил\w* оборони|військов\w* адміністрац|\bОВА\b|\bОДА\b|\bДСНС\b"),
-    ("russia", r"russia|kremlin|moscow|peskov|\bRT\b|\bTASS\b|\bRIA\b|минобороны|министерств\w* "
+    ("russia", r"russia|kremlin|moscow|москв|peskov|\bRT\b|\bTASS\b|\bRIA\b|минобороны|"
+               r"министерств\w* "
                r"обороны|кремл|песков|росси|\bРФ\b|рос|ТАСС|РИА"),
 )  # fmt: skip
 
