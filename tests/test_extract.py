@@ -617,6 +617,24 @@ def test_a_capital_speaking_is_its_government(text: str, side: str) -> None:
     assert claim.side == side
 
 
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # "Ivan" is a first name, not Ivanovo Oblast: the sentence's places decide.
+        (
+            "Russian guns shelled Krasnopillia in Sumy region, governor Ivan Fedorov said.",
+            "ukraine",
+        ),
+        # an office that ends the phrase is kept: Belgorod is the governor's region
+        ("Drones hit a substation near Shebekino overnight, said Belgorod Governor.", "russia"),
+    ],
+)
+def test_a_person_s_names_are_not_the_region_of_an_authority(text: str, side: str) -> None:
+    (claim,) = extract_article(text).claims
+    assert claim.side == side
+    assert not claim.claimant.endswith(".")
+
+
 def test_a_ukrainian_official_after_povidomyv_is_the_claimant() -> None:
     text = (
         "Внаслідок удару по Марганцю поранено трьох людей, повідомив начальник "

@@ -305,6 +305,9 @@ def _make_claimant(phrase: str, start: int) -> _Claimant:
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"(?:\s+(?:has|have|had|also|officially|reportedly|not))+$", "", phrase)
     phrase = phrase.rstrip(" ,")
+    # The sentence's full stop after an inverted subject ("..., said Belgorod Governor."),
+    # not an abbreviation's ("U.S.", "Gen.").
+    phrase = re.sub(r"(?<=[a-zа-яёіїєґ]{4})\.$", "", phrase)
     person = role = None
     name = phrase
     m = _ROLE.match(phrase)
@@ -416,6 +419,20 @@ _REGIONAL_AUTHORITY = re.compile(
     r"глав[аы]\b|голов[аи]\b|\bОВА\b|\bОДА\b",
     re.IGNORECASE,
 )
+#: A first name and a surname (two capitalised words, not abbreviations) that end the
+#: phrase or a part of it: "governor Ivan Fedorov", «Сергій Лисак, начальник ...».
+_PERSON_NAME = re.compile(
+    r"\b[A-ZА-ЯЁІЇЄ][a-zа-яёіїєґ’'-]+\s+[A-ZА-ЯЁІЇЄ][a-zа-яёіїєґ’'-]+(?=\s*(?:,|$))"
+)
+
+
+def _drop_person(m: re.Match[str]) -> str:
+    """Drop a matched first name and surname, keep an office ("Belgorod Governor")."""
+    words = m.group(0)
+    office = _REGIONAL_AUTHORITY.search(words) or _ORG_NOUNS.search(words)
+    return words if office else " "
+
+
 _NATIONAL_BODY = re.compile(
     r"генштаб|генеральн\w* штаб|міноборони|міністерств\w* оборони|командуван|розвідк|"
     r"сил\w* оборони|прикордон",
@@ -443,7 +460,9 @@ def _implied_side(
     """
     if _REGIONAL_AUTHORITY.search(name):
         countries: set[str] = set()
-        for w in re.findall(r"\b[A-ZА-ЯЁІЇЄ][\w’'-]{3,}", name):
+        # A person's first name and surname are not a region ("Ivan" is no Ivanovo Oblast).
+        unnamed = _PERSON_NAME.sub(_drop_person, name)
+        for w in re.findall(r"\b[A-ZА-ЯЁІЇЄ][\w’'-]{3,}", unnamed):
             for form in _lookup_forms(w):
                 areas = gc.find_areas(f"{form} область")
                 countries |= {p.country_code for a in areas for p in a.places}
