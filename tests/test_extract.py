@@ -635,6 +635,60 @@ def test_a_person_s_names_are_not_the_region_of_an_authority(text: str, side: st
     assert not claim.claimant.endswith(".")
 
 
+def test_a_day_before_a_full_stop_ends_the_sentence() -> None:
+    text = (
+        "Fighting went on in Kursk Oblast on March 2. The Russian MoD claimed that its "
+        "forces took Gordeyevka."
+    )
+    (claim,) = extract_article(text).claims
+    assert claim.sentence == 1 and claim.side == "russia"
+    assert [p.mention for p in claim.places] == ["Gordeyevka"]
+
+
+def test_a_claimant_with_its_acronym_in_brackets_before_the_verb() -> None:
+    text = (
+        "Ukraine's military intelligence agency (HUR) said on Monday that 40 North Korean "
+        "soldiers were killed near Pogrebki. Two soldiers were captured, the agency said."
+    )
+    claims = extract_article(text).claims
+    assert [c.claimant for c in claims] == ["Ukraine's military intelligence agency (HUR)"] * 2
+    assert {c.side for c in claims} == {"ukraine"}
+
+
+def test_a_number_right_after_a_harming_verb_counts_people() -> None:
+    text = "Shelling of Mezhova killed two people and wounded 9, the regional governor said."
+    (claim,) = extract_article(text).claims
+    assert _figures(claim) == [("killed", 2, "exact"), ("wounded", 9, "exact")]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "side"),
+    [
+        # a signature run on after the last sentence
+        (
+            "Ворог атакував Межову дронами, поранено чоловіка. Сумська ОВА",
+            "Сумська ОВА",
+            "ukraine",
+        ),
+        # a post that opens with who speaks
+        (
+            "Іван Федоров: уночі ворог атакував Степногірськ, загинула жінка.",
+            "Іван Федоров",
+            None,
+        ),
+        ("Глава ДНР заявил, что ВСУ обстреляли Горловку, погиб мирный житель.", None, "russia"),
+    ],
+)
+def test_signatures_speakers_and_installed_authorities(
+    text: str, claimant: str | None, side: str | None
+) -> None:
+    (claim,) = extract_article(text).claims
+    if claimant is not None:
+        assert claim.claimant == claimant
+    if side is not None:
+        assert claim.side == side
+
+
 def test_a_ukrainian_official_after_povidomyv_is_the_claimant() -> None:
     text = (
         "Внаслідок удару по Марганцю поранено трьох людей, повідомив начальник "

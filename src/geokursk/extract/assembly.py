@@ -33,6 +33,7 @@ from geokursk.extract.claimants import (
     _make_claimant,
     _referenced_side,
     _response,
+    _side,
 )
 from geokursk.extract.dates import (
     DateMention,
@@ -305,7 +306,7 @@ def _find_claims(
     # (index, referenced side, link kind, figure kind the sentence names)
     links: list[tuple[int, str | None, str, str | None]] = []
     last: _Claimant | None = None
-    voice = _heading_voice(text) or _signature_voice(text)
+    voice = _heading_voice(text) or _speaker_heading(text) or _signature_voice(text)
     places_of: dict[int, list[PlaceMention]] = {}
     for p in places:
         places_of.setdefault(p.sentence, []).append(p)
@@ -431,6 +432,18 @@ def _heading_voice(text: str) -> _Claimant | None:
     return None
 
 
+#: "Олег Синєгубов: ..." -- a post or a headline that opens with who speaks.
+_SPEAKER = re.compile(r"\s*([A-ZА-ЯЁІЇЄ][\w’'-]+\s+[A-ZА-ЯЁІЇЄ][\w’'-]+):\s+\S")
+
+
+def _speaker_heading(text: str) -> _Claimant | None:
+    """Return who a text opens with as its speaker ("Олег Синєгубов: ..."), or None."""
+    m = _SPEAKER.match(text)
+    if m is None:
+        return None
+    return replace(_make_claimant(m.group(1), m.start(1)), start=0, end=0, via="heading")
+
+
 #: A last line that is a caption or a link, not a signature.
 _NOT_SIGNATURE = re.compile(r"^(?:фото|photo|видео|відео|video|https?:|t\.me/|@)", re.IGNORECASE)
 
@@ -443,17 +456,19 @@ def _signature_voice(text: str) -> _Claimant | None:
     12 words), does not end a sentence (no full stop), starts with a capital and
     names an organisation or an office (``organisation_stems.csv``).
     """
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) < 2:
+    body = text.rstrip()
+    # The last line, or what follows the last full stop when the lines were run together
+    # ("... пошкоджено будинок. Сумська ОВА").
+    last = body[max(body.rfind("\n"), *(body.rfind(p + " ") for p in ".!?…")) + 1 :].strip()
+    if not last or len(last) == len(body.strip()):
         return None
-    last = lines[-1]
     if (
         len(last) > 120
         or len(last.split()) > 12
         or last[-1] in ".!?…:;"
         or not last[0].isupper()
         or _NOT_SIGNATURE.match(last)
-        or not _ORG_NOUNS.search(last)
+        or not (_ORG_NOUNS.search(last) or _side(last) != "other")  # «Сумська ОВА»
     ):
         return None
     start = text.rindex(last)

@@ -84,6 +84,7 @@ _SIDES: tuple[tuple[str, str], ...] = (
                 r"\bГУР\b|украин|україн|"
                 r"генштаб зсу|сил\w* оборони|військов\w* адміністрац|\bОВА\b|\bОДА\b|\bДСНС\b"),
     ("russia", r"russia|kremlin|moscow|москв|peskov|\bRT\b|\bTASS\b|\bRIA\b|минобороны|"
+               r"\bДНР\b|\bЛНР\b|\bDPR\b|\bLPR\b|people's republic|народн\w* республик|"
                r"министерств\w* "
                r"обороны|кремл|песков|росси|\bРФ\b|рос|ТАСС|РИА"),
 )  # fmt: skip
@@ -245,6 +246,13 @@ def _subject_before(seg: str, verb_start: int, depth: int = 0) -> tuple[str, int
         r"according|(?i:в|во|на|по|из|за|у|под|при|кроме|который|которое|которые|який|яке))\b",
         stripped,
     )
+    if not stripped and bounds and bounds[-1].group(0) == ")":
+        # "Ukraine's military intelligence agency (HUR) said": the name before the brackets
+        opening = seg.rfind("(", 0, prev_end)
+        prev = _subject_before(seg, opening, depth + 1) if opening > 0 else None
+        if prev is not None:
+            inner = " ".join(seg[opening + 1 : prev_end].split())
+            return f"{prev[0]} ({inner})", prev[1]
     if not stripped or parenthetical:
         return _subject_before(seg, prev_end, depth + 1) if comma else None
     words = stripped.split()

@@ -188,7 +188,7 @@ def _find_figures(
                 qual, fig_start = q[0], a - q[1]
         after = _clause(seg[b:], forward=True)
         before = _clause(seg[:fig_start], forward=False)
-        if not _counts_people(after):
+        if not (_counts_people(after) or _HARMED_BEFORE.search(seg, 0, fig_start)):
             continue  # "two tanks", "three armoured vehicles", "20 km"
         # Several figures in one clause ("killed two civilians and wounded at least nine
         # others"): each number's kind is read up to the next number, falling back to the
@@ -303,6 +303,15 @@ def _single_people(
             )
         )
     return out
+
+
+#: "killed three people and wounded 11, the governor said": a number right after a verb
+#: that only harms people counts people, whatever follows it.
+_HARMED_BEFORE = re.compile(
+    r"\b(?:kill(?:ed|ing)|wound(?:ed|ing)|injur(?:ed|ing)|убил[аи]?|ранил[аи]?|"
+    r"вбил[аи]?|поранил[аи]?|поранив)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _choose_kind(after: tuple[int, str] | None, before: tuple[int, str] | None) -> str | None:

@@ -96,7 +96,10 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
         if m.group(0).startswith((".", "!", "?", "…")) or m.group(0)[0] in ".!?…":
             before = re.search(r"(\S+)$", text[start : m.start()])
             word = before.group(1).lower().rstrip(".") if before else ""
-            if m.group(0)[0] == "." and (word in _ABBREVIATIONS or len(word) == 1):
+            # an abbreviation or an initial ("A. Smith"), not a day ("on March 2. Russian")
+            if m.group(0)[0] == "." and (
+                word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+            ):
                 continue
         end = m.end() if not m.group(0).strip() == "" else m.start()
         if text[start:end].strip():
