@@ -375,6 +375,17 @@ def test_the_exact_name_next_door_beats_a_transliteration_inside_the_context(
     assert "the only place of this name near it" in r.reason
 
 
+def test_an_alternate_name_next_door_does_not_beat_the_name_transliterated_inside(
+    gc: Geocoder,
+) -> None:
+    # Kharkiv Oblast's Myroliubivka lists «Миролюбовка» as an alternate name; Donetsk
+    # Oblast's Myroliubivka is the same name in Ukrainian, inside the context.
+    r = gc.geocode("Миролюбовка", context="бои в Донецкой области")
+    assert r.status == "resolved" and r.place is not None
+    assert r.place.admin1 == "Donetsk Oblast" and "next door" not in r.reason
+    assert "near it" not in r.reason
+
+
 def test_an_area_of_origin_points_next_door(gc: Geocoder) -> None:
     # "from the Kursk region": the place lies outside it, within reach.
     areas = gc.find_areas("обстріл з боку Курської області")

@@ -180,7 +180,11 @@ def _decide(
     if named and mentions and not any(c.how in EXACT_KINDS for c in eligible):
         # The exact name just across the border beats the same name in another language
         # inside the context (Рижівка in Sumy Oblast, not Рыжевка of Kursk Oblast).
-        rescued = _neighbour(named, mentions)
+        # An alternate name next door does not beat the same name transliterated inside
+        # the context: «Миролюбовка» with Donetsk Oblast is Donetsk's Myroliubivka, not
+        # Kharkiv's, whose record alone lists the Russian form.
+        same_inside = any(c.how == "spelling variant" and c.same_name for c in eligible)
+        rescued = _neighbour(named, mentions, alternates=not same_inside)
         if rescued is not None:
             for c in eligible:
                 c.notes.append("a transliteration; the place named exactly so is next door")
@@ -395,15 +399,20 @@ def _namesakes_next_door(
     return sorted(((d, c) for d, c in near if d <= NEIGHBOUR_KM), key=lambda x: x[0])
 
 
-def _neighbour(named: Sequence[_Cand], mentions: Sequence[AreaMention]) -> _Cand | None:
+def _neighbour(
+    named: Sequence[_Cand], mentions: Sequence[AreaMention], *, alternates: bool = True
+) -> _Cand | None:
     """Return the one place of this exact name just outside the context region, if any.
 
     Front-line places are reported from the other bank, across the border or from the
     regional capital: a place named exactly that lies within :data:`NEIGHBOUR_KM` of a
-    region named in the context survives, when no other place of that name does.
+    region named in the context survives, when no other place of that name does.  With
+    ``alternates=False`` only a place bearing the name as its main name does.
     """
     outside = [c for c in named if c.place.ok and c.outside and c.how in EXACT_KINDS]
-    if any(c.how == "exact name" for c in named):
+    if not alternates:
+        outside = [c for c in outside if c.how == "exact name"]
+    elif any(c.how == "exact name" for c in named):
         # Places bear the name as their main name: one that lists it as an alternate is
         # "the place of this name" next door only when the alternate is its own name in
         # another language (Волчанск of Vovchansk), not a different one (Staroukrainka
