@@ -149,3 +149,13 @@ def test_word_list_not_utf8_or_empty(tmp_path: Path) -> None:
 def test_word_list_of_a_good_file_keeps_file_order(tmp_path: Path) -> None:
     path = _write(tmp_path, "word,language\nв,ru\nна,ru\nв,uk\n\nз,uk\n")
     assert vocab.word_list("stop_words", path) == ("в", "на", "з")
+
+
+def test_claimant_side_patterns_are_checked_regular_expressions(tmp_path: Path) -> None:
+    path = _write(tmp_path, "pattern,language,side\nkremlin,en,russia\n(unclosed,en,russia\n")
+    with pytest.raises(WordListError, match=r"line 3: '\(unclosed' is not a regular expression"):
+        vocab.side_patterns(path)
+    path = _write(
+        tmp_path, "pattern,language,side\nkremlin,en,russia\nkyiv,en,ukraine\nmoscow,en,russia\n"
+    )
+    assert vocab.side_patterns(path) == (("russia", "kremlin|moscow"), ("ukraine", "kyiv"))

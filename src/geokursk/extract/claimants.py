@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from geokursk.extract.morphology import _lookup_forms
 from geokursk.extract.text import _TITLE_WORDS
-from geokursk.extract.vocab import alternation, country_sides, word_list, word_set
+from geokursk.extract.vocab import (
+    alternation,
+    country_sides,
+    side_patterns,
+    word_list,
+    word_set,
+)
 from geokursk.geocode import Geocoder
 
 if TYPE_CHECKING:
@@ -69,25 +75,11 @@ _ROLE = re.compile(
     r"Admiral|Mr\.?|Ms\.?|Dr\.?|генерал-майор|генерал-лейтенант|генерал|полковник)\s+)?"
     r"(?P<person>[A-ZА-ЯІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄ][\w'’-]+){1,2})",
 )
-_SIDES: tuple[tuple[str, str], ...] = (
-    ("independent_media", r"mediazona|meduza|медиазона|медуза|iStories|verstka|bbc russian"),
-    ("analysts", r"analyst|\bISW\b|institute for the study of war|think tank|expert|аналитик|"
-                 r"експерт"),
-    ("international_media", r"associated press|\bAP\b|reuters|\bAFP\b|al jazeera|\bBBC\b|\bCNN\b"),
-    ("witnesses", r"resident|witness|locals|жител|очевид|мешканц"),
-    ("dprk", r"north korea|\bDPRK\b|\bKCNA\b|pyongyang|пхеньян|КНДР|северн\w* коре|"
-             r"північн\w* коре"),
-    ("south_korea", r"south korea|seoul|сеул|\bNIS\b|южн\w* коре|південн\w* коре"),
-    ("usa", r"pentagon|united states|\bUS\b|\bU\.S\.|white house|state department|washington|"
-            r"США|пентагон|вашингтон"),
-    ("ukraine", r"ukrain|\bGUR\b|\bHUR\b|kyiv|kiev|киев|київ|києв|zelensky|\bЗСУ\b|\bВСУ\b|"
-                r"\bГУР\b|украин|україн|"
-                r"генштаб зсу|сил\w* оборони|військов\w* адміністрац|\bОВА\b|\bОДА\b|\bДСНС\b"),
-    ("russia", r"russia|kremlin|moscow|москв|peskov|\bRT\b|\bTASS\b|\bRIA\b|минобороны|"
-               r"\bДНР\b|\bЛНР\b|\bDPR\b|\bLPR\b|people's republic|народн\w* республик|"
-               r"министерств\w* "
-               r"обороны|кремл|песков|росси|\bРФ\b|рос|ТАСС|РИА"),
-)  # fmt: skip
+#: Patterns naming each side (``claimant_sides.csv``), in file order.
+_SIDES = side_patterns()
+#: Kinds of source rather than countries: "Ukrainian analysts" are analysts, "residents of
+#: Belgorod" witnesses.  They win over a country the phrase names.
+_SOURCE_KINDS = frozenset({"independent_media", "analysts", "international_media", "witnesses"})
 
 
 @dataclass(frozen=True)
@@ -104,10 +96,12 @@ class _Claimant:
 
 def _side(phrase: str) -> str:
     best: tuple[int, str] | None = None
-    for side, pat in _SIDES[:4]:
-        if re.search(pat, phrase, re.IGNORECASE):
+    for side, pat in _SIDES:
+        if side in _SOURCE_KINDS and re.search(pat, phrase, re.IGNORECASE):
             return side
-    for side, pat in _SIDES[4:]:
+    for side, pat in _SIDES:
+        if side in _SOURCE_KINDS:
+            continue
         m = re.search(pat, phrase, re.IGNORECASE)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), side)

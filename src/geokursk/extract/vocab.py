@@ -45,6 +45,7 @@ __all__ = [
     "country_sides",
     "number_table",
     "phrase_table",
+    "side_patterns",
     "vague_quantities",
     "word_list",
     "word_set",
@@ -313,6 +314,44 @@ def number_table(
 
 
 @functools.cache
+def side_patterns(path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    r"""Return the patterns naming each claimant side (``claimant_sides.csv``).
+
+    The file has the columns ``pattern,language,side``: one regular-expression
+    alternative a row (``\bGUR\b``, ``министерств\w* обороны``), matched without
+    regard to case; ``side`` is a :class:`geokursk.claims.Side` value.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(side, pattern)`` with the side's alternatives joined by ``|``, sides in the
+        order of their first row.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, a side is not a ``Side`` value, or a
+        pattern is not a valid regular expression (the message names file and line).
+    """
+    label, rows = _read("claimant_sides", path, ("pattern", "language", "side"))
+    by_side: dict[str, list[str]] = {}
+    for row in rows:
+        try:
+            re.compile(row["pattern"])
+        except re.error as exc:
+            raise WordListError(
+                f"{label}, line {row.line}: {row['pattern']!r} is not a regular expression ({exc})"
+            ) from None
+        by_side.setdefault(row["side"], []).append(row["pattern"])
+    return tuple((side, "|".join(patterns)) for side, patterns in by_side.items())
+
+
+@functools.cache
 def phrase_table(name: str, value: str, path: Path | None = None) -> tuple[tuple[str, str], ...]:
     """Return an ordered phrase -> value table (columns ``phrase,language,<value>``).
 
@@ -525,6 +564,7 @@ LISTS: Mapping[str, Callable[[Path | None], object]] = MappingProxyType(
         **{n: functools.partial(number_table, n, c) for n, c in _NUMBER_TABLES.items()},
         **{n: functools.partial(phrase_table, n, c) for n, c in _PHRASE_TABLES.items()},
         "case_endings": case_endings,
+        "claimant_sides": side_patterns,
         "country_sides": country_sides,
         "document_voices": document_voices,
         "vague_quantities": vague_quantities,
