@@ -43,7 +43,9 @@ from geokursk.extract.dates import (
     _reference_date,
 )
 from geokursk.extract.figures import FigureCandidate, _figure_label, _find_figures, _kind
-from geokursk.extract.places import PlaceMention, _area_ok, _authority_regions, _find_places
+from geokursk.extract.places import PlaceMention
+from geokursk.extract.places.cues import _area_ok, _authority_regions
+from geokursk.extract.places.resolve import _find_places
 from geokursk.extract.text import _split_sentences, without_invisible
 from geokursk.extract.vocab import document_voices, phrase_table
 from geokursk.gcpause import gc_paused
