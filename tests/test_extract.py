@@ -584,6 +584,51 @@ def test_negated_plural_or_counted_people_are_not_one_person(text: str) -> None:
     assert all(f.value != 1 for f in figures), figures
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A woman and her son were killed when a glide bomb hit Kupiansk, the governor said.",
+            [("killed", 2, "exact")],
+        ),
+        (
+            "Russian shelling of Nikopol killed a man, a woman and a child, officials said.",
+            [("killed", 3, "exact")],
+        ),
+        (
+            "Погибла женщина и её сын, ещё трое ранены, сообщил губернатор.",
+            [("killed", 2, "exact"), ("wounded", 3, "exact")],
+        ),
+        (
+            "У Херсоні поранені чоловік та його дружина, повідомила ОВА.",
+            [("wounded", 2, "exact")],
+        ),
+    ],
+)
+def test_people_named_one_by_one_are_counted(
+    text: str, expected: list[tuple[str, Any, str]]
+) -> None:
+    (claim,) = extract_article(text).claims
+    assert _figures(claim) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A man was killed and a woman was injured in Sumy, the regional administration said.",
+            [("killed", 1, "exact"), ("wounded", 1, "exact")],
+        ),
+        ("No man and no woman were hurt in Sumy, officials said.", []),
+    ],
+)
+def test_single_verbs_or_negated_lists_are_not_one_list(
+    text: str, expected: list[tuple[str, Any, str]]
+) -> None:
+    figures = [f for c in extract_article(text).claims for f in c.figures]
+    assert [(f.kind, f.value, f.qualifier) for f in figures] == expected
+
+
 def test_a_post_signed_on_its_last_line_speaks_in_the_signer_s_voice() -> None:
     text = (
         "Окупанти знову били по Краснопіллю з артилерії. Поранено двох людей.\n\n"

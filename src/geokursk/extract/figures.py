@@ -211,6 +211,7 @@ def _find_figures(
                 kind, value, qual, subject, seg[fig_start:b], start + fig_start, start + b, note
             )
         )
+    out += _listed_people(seg, start, numbers, out)
     out += _single_people(seg, start, numbers, out)
     out.sort(key=lambda f: f.start)
     if not out:
@@ -257,10 +258,94 @@ _SINGLE = re.compile(
     rf"(?![\w-])",
     re.IGNORECASE,
 )
+# Several people named one by one, without a number: "a woman and her son were killed",
+# «погибли мужчина и женщина», «поранені чоловік та його дружина».  The list is counted;
+# a noun-first list takes a plural verb (``plural_casualty_verbs.csv``: "a man was
+# killed and a woman was hurt" are two single people), a verb-first list either
+# («погибла женщина и её сын»).
+_PLURAL_KIND = {p.lower(): k for p, k in phrase_table("plural_casualty_verbs", "kind")}
+_PLURAL_VERB = alternation(sorted(_PLURAL_KIND, key=len, reverse=True))
+_ANY_VERB = alternation(sorted({*_PLURAL_KIND, *_SINGLE_KIND}, key=len, reverse=True))
+# One person of a list: a determiner or one modifier (an article, a possessive, an
+# adjective: "her", «местный», «його»), then the noun.
+_PERSON = (
+    rf"(?:(?!(?:{alternation(word_list('list_conjunctions'))}|{_ANY_VERB})\b)[\w’'-]+\s+)?"
+    rf"(?:{_SINGLE_NOUN})(?![\w-])"
+)
+_AND = r"\s*(?:,\s*)?(?:and|и|і|та|й)\s+"
+_PEOPLE_LIST = rf"{_PERSON}(?:\s*,\s*{_PERSON})*{_AND}{_PERSON}"
+_LISTED = re.compile(
+    rf"(?<![\w-])(?P<l1>{_PEOPLE_LIST})[\s,]+(?P<v1>{_PLURAL_VERB})(?![\w-])"
+    rf"|(?<![\w-])(?P<v2>{_ANY_VERB})\s+(?P<l2>{_PEOPLE_LIST})",
+    re.IGNORECASE,
+)
+_ONE_NOUN = re.compile(rf"(?<![\w-])(?:{_SINGLE_NOUN})(?![\w-])", re.IGNORECASE)
 #: Russian and Ukrainian collective numerals (двое, троє, четверо), which count only people.
 _COLLECTIVE = re.compile(r"(?:ое|оє|еро)$", re.IGNORECASE)
 _AGE = re.compile(r"-?(?:year|летн|річн)", re.IGNORECASE)  # "a 60-year-old man"
+_NEGATOR = re.compile(r"(?<![\w-])(?:no|not|never|без|не|ни|ні|жоден|жодна)\s", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<![\w-])(?:no|not|never|без|не|ни|ні)\s+$", re.IGNORECASE)
+
+
+def _uncounted(
+    seg: str,
+    m: re.Match[str],
+    verb: str,
+    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    found: Sequence[FigureCandidate],
+    start: int,
+) -> bool:
+    """Tell whether people matched without a number may be counted here.
+
+    Not when the match holds a number or a number counts its noun ("one man", "2
+    women": the numbers count them), lies inside a figure already found, or is negated
+    ("no civilian was hurt", «не пострадал ни один житель»).
+    """
+    a, b = m.start(), m.end()
+    if any(x < b and a - 12 < y and not _AGE.match(seg, y) for x, y, *_ in numbers):
+        return False
+    if any(f.start - start < b and a < f.end - start for f in found):
+        return False
+    return not (
+        _NEGATED.search(seg[max(0, a - 12) : a])
+        or _NEGATED.search(seg[max(0, m.start(verb) - 12) : m.start(verb)])
+    )
+
+
+def _listed_people(
+    seg: str,
+    start: int,
+    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    found: Sequence[FigureCandidate],
+) -> list[FigureCandidate]:
+    """Return a figure for people killed, wounded... named one by one in a list.
+
+    "A woman and her son were killed" counts 2, «погибли мужчина, женщина и ребёнок" 3.
+    """
+    out: list[FigureCandidate] = []
+    for m in _LISTED.finditer(seg):
+        people = "l1" if m.group("l1") else "l2"
+        verb = "v1" if m.group("v1") else "v2"
+        if not _uncounted(seg, m, verb, numbers, [*found, *out], start):
+            continue
+        if _NEGATOR.search(m.group(people)):
+            continue  # "no man and no woman were hurt"
+        said = " ".join(m.group(verb).lower().split())
+        kind = _PLURAL_KIND.get(said) or _SINGLE_KIND[said]
+        nouns = _ONE_NOUN.findall(m.group(people))
+        out.append(
+            FigureCandidate(
+                kind,
+                len(nouns),
+                "exact",
+                " ".join(m.group(people).split()),
+                m.group(0),
+                start + m.start(),
+                start + m.end(),
+                f"{len(nouns)} people named one by one",
+            )
+        )
+    return out
 
 
 def _single_people(
@@ -281,13 +366,7 @@ def _single_people(
         noun = "n1" if m.group("n1") else "n2"
         verb = "v1" if m.group("v1") else "v2"
         a, b = m.start(), m.end()
-        if any(x < b and a - 12 < y and not _AGE.match(seg, y) for x, y, *_ in numbers):
-            continue  # a number inside, or just before the noun: the numbers count it
-        if any(f.start - start < b and a < f.end - start for f in found):
-            continue
-        if _NEGATED.search(seg[max(0, a - 12) : a]) or _NEGATED.search(
-            seg[max(0, m.start(verb) - 12) : m.start(verb)]
-        ):
+        if not _uncounted(seg, m, verb, numbers, found, start):
             continue
         kind = _SINGLE_KIND[" ".join(m.group(verb).lower().split())]
         out.append(

@@ -550,6 +550,7 @@ _NUMBER_TABLES = {
 }
 _PHRASE_TABLES = {
     "metonyms": "place",
+    "plural_casualty_verbs": "kind",
     "qualifiers": "qualifier",
     "single_casualty_verbs": "kind",
     "strong_triggers": "relation",
