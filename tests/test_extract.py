@@ -665,6 +665,39 @@ def test_a_capital_speaking_is_its_government(text: str, side: str) -> None:
 @pytest.mark.parametrize(
     ("text", "side"),
     [
+        # Russian text: a governor of an oblast Russia claims is its appointee ...
+        (
+            "Губернатор Херсонской области Владимир Сальдо заявил, что в Алешках ранен мужчина.",
+            "russia",
+        ),
+        # ... but the head of a Ukrainian military administration is Ukraine's.
+        ("Глава Запорожской ОВА Иван Федоров сообщил, что в Запорожье ранены трое.", "ukraine"),
+        # In English the governor of Zaporizhzhia is Ukraine's unless said otherwise.
+        (
+            "Zaporizhzhia Governor Ivan Fedorov said a strike on Zaporizhzhia wounded three.",
+            "ukraine",
+        ),
+        (
+            "Russian-installed governor Yevgeny Balitsky said drones hit Enerhodar, wounding two.",
+            "russia",
+        ),
+        # Crimea's governors are Russia's in any language.
+        (
+            "Sevastopol governor Mikhail Razvozhayev said drones were downed near Sevastopol.",
+            "russia",
+        ),
+        ("Окупаційна влада Херсонщини повідомила про обстріл Олешок, поранено чоловіка.", "russia"),
+        ("Гауляйтер Запорізької області заявив про удар по Енергодару, загинула жінка.", "russia"),
+    ],
+)
+def test_installed_authorities_speak_for_who_installed_them(text: str, side: str) -> None:
+    (claim,) = extract_article(text).claims
+    assert claim.side == side
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
         # "Ivan" is a first name, not Ivanovo Oblast: the sentence's places decide.
         (
             "Russian guns shelled Krasnopillia in Sumy region, governor Ivan Fedorov said.",

@@ -29,7 +29,6 @@ from geokursk.extract.claimants import (
     _Claimant,
     _find_claimant,
     _implied_side,
-    _is_ukrainian,
     _make_claimant,
     _referenced_side,
     _response,
@@ -46,7 +45,7 @@ from geokursk.extract.figures import FigureCandidate, _figure_label, _find_figur
 from geokursk.extract.places import PlaceMention
 from geokursk.extract.places.cues import _area_ok, _authority_regions
 from geokursk.extract.places.resolve import _find_places
-from geokursk.extract.text import _split_sentences, without_invisible
+from geokursk.extract.text import _split_sentences, text_language, without_invisible
 from geokursk.extract.vocab import document_voices, phrase_table
 from geokursk.gcpause import gc_paused
 from geokursk.geocode import Geocoder, default_geocoder
@@ -303,7 +302,7 @@ def _find_claims(
     published: dt.date | None,
     gc: Geocoder,
 ) -> list[ClaimCandidate]:
-    ukrainian = _is_ukrainian(text)
+    language = text_language(text)
     out: list[ClaimCandidate] = []
     # (index, referenced side, link kind, figure kind the sentence names)
     links: list[tuple[int, str | None, str, str | None]] = []
@@ -346,7 +345,7 @@ def _find_claims(
             # the role says whose authority it is ("Gladkov, the governor of the Belgorod
             # region" is named after its region)
             said_by = " ".join(x for x in (claimant.name, claimant.role) if x)
-            side = _implied_side(said_by, s_places, ukrainian, gc)
+            side = _implied_side(said_by, s_places, language, gc)
             claimant = replace(claimant, side=side) if side else claimant
         if claimant.via not in ("none", "inherited"):
             last = claimant

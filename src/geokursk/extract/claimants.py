@@ -25,6 +25,7 @@ from geokursk.extract.text import _TITLE_WORDS
 from geokursk.extract.vocab import (
     alternation,
     country_sides,
+    installed_authorities,
     side_patterns,
     word_list,
     word_set,
@@ -435,6 +436,9 @@ def _drop_person(m: re.Match[str]) -> str:
     return words if office else " "
 
 
+# (admin1 code, language) -> the side whose appointees govern the region.
+_INSTALLED = installed_authorities()
+_MAYOR = re.compile(r"mayor|\bмэр|\bмер\b|міськ|городск", re.IGNORECASE)
 _NATIONAL_BODY = re.compile(
     r"генштаб|генеральн\w* штаб|міноборони|міністерств\w* оборони|командуван|розвідк|"
     r"сил\w* оборони|прикордон",
@@ -442,45 +446,45 @@ _NATIONAL_BODY = re.compile(
 )
 
 
-def _is_ukrainian(text: str) -> bool:
-    """Return True when the text is written in Ukrainian rather than Russian."""
-    return len(re.findall(r"[іїєґ]", text, re.IGNORECASE)) > len(
-        re.findall(r"[ыэъё]", text, re.IGNORECASE)
-    )
-
-
 def _implied_side(
-    name: str, places: Sequence[PlaceMention], ukrainian: bool, gc: Geocoder
+    name: str, places: Sequence[PlaceMention], language: str, gc: Geocoder
 ) -> str | None:
     """Return the side of a claimant its name does not state outright, or None.
 
     A regional authority ("Belgorod Governor", "губернатор Курской области",
     "Харківській обласній військовій адміністрації") speaks for the country its region
     is in: the region comes from the gazetteer, or else from the places of the sentence.
+    A governor or head of a region Russia installed its own in
+    (``installed_authorities.csv``: Crimea; in Russian text also Donetsk, Luhansk,
+    Zaporizhzhia and Kherson Oblast) speaks for Russia; a mayor is the city's own.
     An unqualified national body in a Ukrainian text ("Генштабу", "Міноборони") is
     Ukraine's own.
     """
     if _REGIONAL_AUTHORITY.search(name):
-        countries: set[str] = set()
+        regions: set[tuple[str, str]] = set()
         # A person's first name and surname are not a region ("Ivan" is no Ivanovo Oblast).
         unnamed = _PERSON_NAME.sub(_drop_person, name)
         for w in re.findall(r"\b[A-ZА-ЯЁІЇЄ][\w’'-]{3,}", unnamed):
             for form in _lookup_forms(w):
                 areas = gc.find_areas(f"{form} область")
-                countries |= {p.country_code for a in areas for p in a.places}
-                if countries:
+                regions |= {(p.country_code, p.admin1_code) for a in areas for p in a.places}
+                if regions:
                     break
-        if not countries:
-            countries = {
-                p.result.place.country_code
+        if not regions:
+            regions = {
+                (p.result.place.country_code, p.result.place.admin1_code)
                 for p in places
                 if p.status == "resolved" and p.result.place is not None
             }
+        installed = {_INSTALLED.get((code, language)) for _, code in regions}
+        if regions and len(installed) == 1 and None not in installed and not _MAYOR.search(name):
+            return installed.pop()
+        countries = {country for country, _ in regions}
         if len(countries) == 1:
             side = _COUNTRY_SIDES.get(countries.pop())
             if side:
                 return side
-    if ukrainian and _NATIONAL_BODY.search(name):
+    if language == "uk" and _NATIONAL_BODY.search(name):
         return "ukraine"
     return None
 

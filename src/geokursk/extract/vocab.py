@@ -470,6 +470,36 @@ def country_sides(path: Path | None = None) -> Mapping[str, str]:
 
 
 @functools.cache
+def installed_authorities(path: Path | None = None) -> Mapping[tuple[str, str], str]:
+    """Return whose authorities govern a region, by language (``installed_authorities.csv``).
+
+    Crimea's and Sevastopol's governors and heads are Russian-installed in any language;
+    in Russian text a governor or head of Donetsk, Luhansk, Zaporizhzhia or Kherson
+    Oblast is Russia's appointee too (Ukraine's officials there are heads of military
+    administrations, ОВА).
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    Mapping of (str, str) to str
+        ``(admin1 code, language)`` -> :class:`geokursk.claims.Side` value.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, or a side is not a
+        :class:`geokursk.claims.Side` value (the message names file and line).
+    """
+    columns = ("admin1_code", "region", "language", "side")
+    _, rows = _read("installed_authorities", path, columns, key=("admin1_code", "language"))
+    return MappingProxyType({(row["admin1_code"], row["language"]): row["side"] for row in rows})
+
+
+@functools.cache
 def document_voices(path: Path | None = None) -> tuple[tuple[str, str, str], ...]:
     """Return heading phrases that name whose voice a report is (``document_voices.csv``).
 
@@ -568,6 +598,7 @@ LISTS: Mapping[str, Callable[[Path | None], object]] = MappingProxyType(
         "claimant_sides": side_patterns,
         "country_sides": country_sides,
         "document_voices": document_voices,
+        "installed_authorities": installed_authorities,
         "vague_quantities": vague_quantities,
     }
 )
