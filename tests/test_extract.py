@@ -615,6 +615,45 @@ def test_people_named_one_by_one_are_counted(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # «человека» and «людини» are what counts after two, three and four
+        ("Под Рыльском погибли два человека, сообщил губернатор.", [("killed", 2, "exact")]),
+        (
+            "У Нікополі загинули 2 людини, ще 14 — поранені, повідомила ОВА.",
+            [("killed", 2, "exact"), ("wounded", 14, "exact")],
+        ),
+        # «пострадали» is wounded; workers and employees are people
+        ("В Шебекино пострадали три человека, сообщил губернатор.", [("wounded", 3, "exact")]),
+        (
+            "A drone hit a farm near Sumy and two workers were injured, the governor said.",
+            [("wounded", 2, "exact")],
+        ),
+        (
+            "В Рыльске ранены двое сотрудников предприятия, сообщил губернатор.",
+            [("wounded", 2, "exact")],
+        ),
+        # oblique collective numerals
+        ("Росіяни поранили шістьох жителів Херсона, повідомила ОВА.", [("wounded", 6, "exact")]),
+        # a verb before a comma does not reach past it
+        (
+            "Генштаб: ліквідовано 28 окупантів, ще 35 поранено, трьох взято в полон.",
+            [("killed", 28, "exact"), ("wounded", 35, "exact"), ("captured", 3, "exact")],
+        ),
+        (
+            "Минобороны сообщило о потерях ВСУ под Суджей — 74 человека убитыми и 110 ранеными.",
+            [("killed", 74, "exact"), ("wounded", 110, "exact")],
+        ),
+    ],
+)
+def test_common_russian_and_ukrainian_counts(
+    text: str, expected: list[tuple[str, Any, str]]
+) -> None:
+    figures = [f for c in extract_article(text).claims for f in c.figures]
+    assert [(f.kind, f.value, f.qualifier) for f in figures] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "A man was killed and a woman was injured in Sumy, the regional administration said.",
             [("killed", 1, "exact"), ("wounded", 1, "exact")],

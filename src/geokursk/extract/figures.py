@@ -22,6 +22,8 @@ from geokursk.extract.text import _STOP_WORDS
 from geokursk.extract.vocab import (
     alternation,
     number_table,
+    pattern_list,
+    pattern_table,
     phrase_table,
     vague_quantities,
     word_list,
@@ -68,30 +70,12 @@ _EN_MULTIPLIERS = alternation(number_table("multipliers", "value", language="en"
 _VAGUE = vague_quantities()
 # Phrases before a number -> qualifier; the longest matching phrase wins.
 _QUALIFIERS = phrase_table("qualifiers", "qualifier")
-_KIND_WORDS: tuple[tuple[str, str], ...] = (
-    (r"casualt|убитыми и ранеными|убитых и раненых|загиблими та пораненими|санитарн", "both"),
-    (r"kill(?:ed|ing|s)?\b|dead|died|deaths?\b|lost their lives|destroy(?:ed|ing|s)?\b|"
-     r"eliminated|убит|погиб|ликвидир|уничтож|"
-     r"загин|вбит|знищ|ліквід", "killed"),
-    (r"wound(?:ed|ing)|injur(?:ed|ing|ies)|ранен|ранил|поранен|поранил|поранив|травм",
-     "wounded"),
-    (r"missing|пропал|без вести|безвест|безвіст|зник", "missing"),
-    (r"captured|taken prisoner|prisoners?\b|surrendered|в плен|пленен|взят\w* в|полон", "captured"),
-    (r"deployed|\bsent\b|posted|stationed|arrived|transferred|направлен|переброш|развернут|"
-     r"размещ|відправ|перекину", "deployed"),
-    (r"recruit|завербова|вербов", "recruited"),
-    (r"loss|\blost\b|потер|втрат", "personnel_losses"),
-)  # fmt: skip
-_PEOPLE = re.compile(
-    r"\b(soldiers?|troops|servicem[ae]n|service members|personnel|fighters|men|people|"
-    r"civilians|mercenaries|militants|officers|residents|conscripts|marines|others|occupiers|"
-    r"m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|teenagers?|persons?|individuals|"
-    r"мужчин\w*|женщин\w*|дет(?:и|ей)|ребен\w*|ребён\w*|чоловік\w*|жін\w*|діт(?:и|ей)|дитин\w*|"
-    r"оккупант\w*|"
-    r"военнослужащ\w*|военн\w*|солдат\w*|бойц\w*|человек|мирн\w* жител\w*|жител\w*|наемник\w*|"
-    r"боевик\w*|військов\w*|бійц\w*|бійців|солдатів|осіб|людей|цивільн\w*|окупант\w*)\b",
-    re.IGNORECASE,
-)
+# Words naming what a number counts -> figure kind (``figure_kind_words.csv``), each
+# kind's alternatives joined; ``killed_or_wounded`` phrases come first.
+_KIND_WORDS: tuple[tuple[str, str], ...] = pattern_table("figure_kind_words", "kind")
+# Nouns that count people ("30 soldiers", «два человека», «14 мирних жителів»):
+# ``people_nouns.csv``, one regular-expression alternative a row.
+_PEOPLE = re.compile(rf"\b({'|'.join(pattern_list('people_nouns'))})\b", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)"
     r"(?:\s*(thousand|million|тысяч[аи]?|тыс\.?|млн\.?|тисяч[іа]?|тис\.?|мільйон[аів]*))?"
@@ -195,7 +179,8 @@ def _find_figures(
         # whole clause for a shared verb ("two soldiers and three civilians were killed").
         nxt = next((n[0] for n in numbers if n[0] >= b), None)
         own = after[: nxt - b] if nxt is not None else after
-        kind = _choose_kind(_kind(own), _kind(before[-80:], backwards=True))
+        joined = not re.search(r"[,;—–]\s*$", before)
+        kind = _choose_kind(_kind(own), _kind(before[-80:], backwards=True), joined=joined)
         if kind is None:
             kind = _choose_kind(_kind(after), None)
         if kind is None:
@@ -393,14 +378,20 @@ _HARMED_BEFORE = re.compile(
 )
 
 
-def _choose_kind(after: tuple[int, str] | None, before: tuple[int, str] | None) -> str | None:
-    """Prefer a specific kind over generic "losses"; a verb right before the number wins."""
+def _choose_kind(
+    after: tuple[int, str] | None, before: tuple[int, str] | None, *, joined: bool = True
+) -> str | None:
+    """Prefer a specific kind over generic "losses"; a verb right before the number wins.
+
+    Not across a comma (``joined=False``): in «ще 35 поранено, трьох взято в полон» the
+    three were captured.
+    """
     found = [k for k in (after, before) if k is not None]
     if any(k[1] != "personnel_losses" for k in found):
         found = [k for k in found if k[1] != "personnel_losses"]
         after = after if after in found else None
         before = before if before in found else None
-    if before is not None and before[0] <= 2:
+    if before is not None and before[0] <= 2 and (joined or after is None):
         return before[1]  # "killing at least four", "lost almost half a million"
     if after is not None:
         return after[1]
@@ -487,7 +478,7 @@ def _kind(window: str, *, backwards: bool = False) -> tuple[int, str] | None:
             tail = re.match(r"[\w’'-]+", window[m.end() :])
             word_end = m.end() + (tail.end() if tail else 0)
             dist = len(window) - word_end if backwards else m.start()
-            found.append((dist, "killed_or_wounded" if kind == "both" else kind))
+            found.append((dist, kind))
     return min(found) if found else None
 
 

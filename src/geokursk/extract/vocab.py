@@ -341,14 +341,82 @@ def side_patterns(path: Path | None = None) -> tuple[tuple[str, str], ...]:
     label, rows = _read("claimant_sides", path, ("pattern", "language", "side"))
     by_side: dict[str, list[str]] = {}
     for row in rows:
-        try:
-            re.compile(row["pattern"])
-        except re.error as exc:
-            raise WordListError(
-                f"{label}, line {row.line}: {row['pattern']!r} is not a regular expression ({exc})"
-            ) from None
-        by_side.setdefault(row["side"], []).append(row["pattern"])
+        by_side.setdefault(row["side"], []).append(_pattern(label, row))
     return tuple((side, "|".join(patterns)) for side, patterns in by_side.items())
+
+
+def _pattern(label: str, row: _Row) -> str:
+    """Return the row's ``pattern`` once it compiles as a regular expression."""
+    try:
+        re.compile(row["pattern"])
+    except re.error as exc:
+        raise WordListError(
+            f"{label}, line {row.line}: {row['pattern']!r} is not a regular expression ({exc})"
+        ) from None
+    return row["pattern"]
+
+
+@functools.cache
+def pattern_table(name: str, value: str, path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    r"""Return regular-expression alternatives grouped by value (``pattern,language,<value>``).
+
+    Parameters
+    ----------
+    name : str
+        The table, ``data/words/extract/<name>.csv``: one alternative a row
+        (``kill(?:ed|ing|s)?\b``, ``погиб``).
+    value : str
+        The value column; ``kind`` values are checked against
+        :class:`geokursk.claims.FigureKind`.
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(pattern, value)``: each value's alternatives joined by ``|``, values in the
+        order of their first row.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, a value is not in its vocabulary, or a
+        pattern is not a valid regular expression (the message names file and line).
+    """
+    label, rows = _read(name, path, ("pattern", "language", value), key=("pattern",))
+    by_value: dict[str, list[str]] = {}
+    for row in rows:
+        by_value.setdefault(row[value], []).append(_pattern(label, row))
+    return tuple(("|".join(patterns), v) for v, patterns in by_value.items())
+
+
+@functools.cache
+def pattern_list(name: str, path: Path | None = None) -> tuple[str, ...]:
+    r"""Return the regular-expression alternatives of a pattern list, in file order.
+
+    The file has the columns ``pattern,language``: one alternative a row
+    (``civilians?``, ``мирн\w* жител\w*``), each a valid regular expression.
+
+    Parameters
+    ----------
+    name : str
+        The list, ``data/words/extract/<name>.csv``.
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    tuple of str
+        A pattern listed for several languages appears once, at its first row.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, or a pattern is not a valid regular
+        expression (the message names file and line).
+    """
+    label, rows = _read(name, path, ("pattern", "language"))
+    return tuple(dict.fromkeys(_pattern(label, row) for row in rows))
 
 
 @functools.cache
@@ -599,6 +667,8 @@ LISTS: Mapping[str, Callable[[Path | None], object]] = MappingProxyType(
         "country_sides": country_sides,
         "document_voices": document_voices,
         "installed_authorities": installed_authorities,
+        "people_nouns": functools.partial(pattern_list, "people_nouns"),
+        "figure_kind_words": functools.partial(pattern_table, "figure_kind_words", "kind"),
         "vague_quantities": vague_quantities,
     }
 )
