@@ -679,8 +679,40 @@ def test_a_post_signed_on_its_last_line_speaks_in_the_signer_s_voice() -> None:
 
 
 @pytest.mark.parametrize(
+    ("last_line", "side"),
+    [("Олег Григоров", "ukraine"), ("Вячеслав Гладков", "russia"), ("Vadym Filashkin", "ukraine")],
+)
+def test_a_known_speaker_signing_alone_is_the_voice(last_line: str, side: str) -> None:
+    text = f"Окупанти знову били по Краснопіллю з артилерії. Поранено двох людей.\n\n{last_line}"
+    claims = extract_article(text).claims
+    assert claims and all(c.side == side for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        (
+            "Мирный житель погиб при атаке дрона на Любечане. Об этом сообщил губернатор Богомаз.",
+            "russia",
+        ),
+        (
+            "У Нікополі поранено двох чоловіків. Про це повідомив голова Дніпропетровської ОВА.",
+            "ukraine",
+        ),
+        ("Как сообщает «Медуза», в Погаре пострадали три человека.", "independent_media"),
+        ("As reported by Reuters, two people were injured in Sumy.", "international_media"),
+        ("В Кремяном погиб мирный житель, сообщили в оперативном штабе Курской области.", "russia"),
+    ],
+)
+def test_who_speaks_after_the_verb_or_in_the_next_sentence(text: str, side: str) -> None:
+    claims = extract_article(text).claims
+    assert claims and all(c.side == side for c in claims), [(c.claimant, c.side) for c in claims]
+
+
+@pytest.mark.parametrize(
     "last_line",
-    ["Інформація щодо наслідків уточнюється.", "Фото: Сумська ОВА", "Олег Григоров"],
+    # a bare name of nobody known is no signature
+    ["Інформація щодо наслідків уточнюється.", "Фото: Сумська ОВА", "Петро Коваленко"],
 )
 def test_a_last_line_that_is_no_signature_gives_no_voice(last_line: str) -> None:
     text = f"Окупанти знову били по Краснопіллю з артилерії. Поранено двох людей.\n\n{last_line}"

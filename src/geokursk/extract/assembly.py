@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from geokursk.errors import ArticleError
 from geokursk.extract.claimants import (
+    _BACK_REFERENCE,
     _COUNTRY_SIDES,
     _DISPUTE,
     _ORG_NOUNS,
@@ -316,6 +317,11 @@ def _find_claims(
         dates = _find_dates(text, s_start, s_end, ref, basis)
         figures = _find_figures(text, s_start, s_end, dates)
         claimant = _find_claimant(text, s_start, s_end, last)
+        if claimant is not None and claimant.via != "none" and _BACK_REFERENCE.search(sentence):
+            # "... погиб мирный житель. Об этом сообщил губернатор": the previous sentence's
+            # unattributed claims are this claimant's.
+            _attribute_back(out, s_idx - 1, claimant, language, gc)
+            last = claimant
         response = _response(sentence)
         support = _SUPPORT.search(sentence)
         dispute = _DISPUTE.search(sentence) if response is None or response[0] != "denied" else None
@@ -572,6 +578,28 @@ def _link(
             st = status.get(c.id, "claimed")
         final.append(replace(c, claim_status=st))
     return final
+
+
+def _attribute_back(
+    claims: list[ClaimCandidate], sentence: int, claimant: _Claimant, language: str, gc: Geocoder
+) -> None:
+    """Give the unattributed claims of ``sentence`` to ``claimant``, in place."""
+    for i, c in enumerate(claims):
+        if c.sentence != sentence or c.side != "unattributed":
+            continue
+        side = claimant.side
+        if side == "other":
+            said_by = " ".join(x for x in (claimant.name, claimant.role) if x)
+            side = _implied_side(said_by, c.places, language, gc) or side
+        claims[i] = replace(
+            c,
+            id=f"s{sentence + 1:02d}-{_slug(claimant)}",
+            claimant=claimant.name,
+            side=side,
+            claimant_person=claimant.person,
+            claimant_role=claimant.role,
+            notes=(*c.notes, f"claimant: named in the next sentence ({claimant.name})"),
+        )
 
 
 def _slug(claimant: _Claimant) -> str:

@@ -27,6 +27,7 @@ from geokursk.extract.vocab import (
     country_sides,
     installed_authorities,
     side_patterns,
+    speakers,
     word_list,
     word_set,
 )
@@ -77,7 +78,8 @@ _ROLE = re.compile(
     r"(?P<person>[A-ZА-ЯІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄ][\w'’-]+){1,2})",
 )
 #: Patterns naming each side (``claimant_sides.csv``), in file order.
-_SIDES = side_patterns()
+# Who a claimant speaks for: named bodies and countries, then people named alone.
+_SIDES = (*side_patterns(), *speakers())
 #: Kinds of source rather than countries: "Ukrainian analysts" are analysts, "residents of
 #: Belgorod" witnesses.  They win over a country the phrase names.
 _SOURCE_KINDS = frozenset({"independent_media", "analysts", "international_media", "witnesses"})
@@ -138,6 +140,9 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
         inverted = _subject_after(seg, m.start(), m.end())
         if inverted is not None:
             return make(*inverted)
+        by = _AS_REPORTED_BY.match(seg, m.end()) if _AS_BEFORE.search(seg, 0, m.start()) else None
+        if by is not None:  # "As reported by Reuters, ..."
+            return make(by.group(1), by.start(1))
         subj = _subject_before(seg, m.start())
         if subj is not None:
             return make(*subj)
@@ -145,7 +150,7 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
         if m.group(0).lower() == "говорится":
             return make("ведомство", m.start())  # "говорится в сообщении": the last claimant
         subj = _cyrillic_locative_subject(seg, m.start())
-        if subj is None and not re.search(r",\s*$", seg[: m.start()]):
+        if subj is None and not _INVERTING.search(seg, 0, m.start()):
             # Not inverted speech ("..., заявили в Минобороны"): the subject comes first.
             subj = _subject_before(seg, m.start())
         if subj is None:
@@ -153,8 +158,11 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
                 r"\s+(?:в\s+|у\s+)?(?:сообщении\s+)?([^,.;:—]+?)(?=\s+(?:в|во|на|у)\s|[,.;:—]|$)",
                 seg[m.end() :],
             )
-            if after and (after.group(1)[:1].isupper() or _ORG_NOUNS.search(after.group(1))):
-                subj = (after.group(1).strip(), m.end() + after.start(1))
+            name = after.group(1).lstrip("«“\"") if after else ""
+            if after and (name[:1].isupper() or _ORG_NOUNS.search(name)):
+                # «Медиазона» is named without its quotes
+                name = name.strip().rstrip("»”\"")
+                subj = (name, m.end() + after.end(1) - len(after.group(1).lstrip("«“\"")))
         if subj is not None:
             return make(*subj)
     acc = _ACCORDING.search(seg)
@@ -176,6 +184,22 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
         if org:
             return make(org.group(1), org.start(1))
     return None
+
+
+#: "Об этом сообщил ...", «Про це повідомив ...»: who said what the sentence before said.
+_BACK_REFERENCE = re.compile(
+    rf"(?<!\w)(?:{alternation(word_list('back_references', column='phrase'))})(?!\w)",
+    re.IGNORECASE,
+)
+#: Words before a Cyrillic verb of saying after which its subject follows it: a comma
+#: ("..., заявили в Минобороны"), «Как сообщает «Медуза»», «Об этом сообщил губернатор».
+_INVERTING = re.compile(
+    rf"(?:,|(?<!\w)(?:как|як|{alternation(word_list('back_references', column='phrase'))}))\s*$",
+    re.IGNORECASE,
+)
+#: "As reported by Reuters, ...": who reported comes after the verb.
+_AS_BEFORE = re.compile(r"(?:^|[,;:]\s*)[Aa]s\s+$")
+_AS_REPORTED_BY = re.compile(r"\s+by\s+((?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})")
 
 
 #: "..., said Vyacheslav Gladkov, the governor of the region.": the name after the verb,
@@ -419,7 +443,7 @@ def _response(sentence: str) -> tuple[str, str | None, str | None] | None:
 _COUNTRY_SIDES = country_sides()
 _REGIONAL_AUTHORITY = re.compile(
     r"governor|administration|mayor|head of|губернатор|администрац|адміністрац|\bмэр|\bмер\b|"
-    r"глав[аы]\b|голов[аи]\b|\bОВА\b|\bОДА\b",
+    r"глав[аы]\b|голов[аи]\b|\bОВА\b|\bОДА\b|оперативн\w* штаб|operational headquarters",
     re.IGNORECASE,
 )
 #: A first name and a surname (two capitalised words, not abbreviations) that end the

@@ -339,6 +339,41 @@ def side_patterns(path: Path | None = None) -> tuple[tuple[str, str], ...]:
         pattern is not a valid regular expression (the message names file and line).
     """
     label, rows = _read("claimant_sides", path, ("pattern", "language", "side"))
+    return _by_side(label, rows)
+
+
+@functools.cache
+def speakers(path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    r"""Return the patterns of people who often speak for a side (``speakers.csv``).
+
+    Governors, heads of military administrations, ministers and spokespeople whom
+    reports name by surname alone ("Gladkov said", «Синєгубов»).  The file has the
+    columns ``pattern,language,side,who``: one regular-expression alternative a row,
+    matched without regard to case, a stem where the name is declined
+    (``гладков``), and who the person is.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        Read this file instead of the shipped one.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(side, pattern)`` as :func:`side_patterns` returns them.
+
+    Raises
+    ------
+    WordListError
+        The file is missing or malformed, a side is not a ``Side`` value, or a
+        pattern is not a valid regular expression (the message names file and line).
+    """
+    label, rows = _read("speakers", path, ("pattern", "language", "side", "who"))
+    return _by_side(label, rows)
+
+
+def _by_side(label: str, rows: Sequence[_Row]) -> tuple[tuple[str, str], ...]:
+    """Group checked patterns by side, sides in the order of their first row."""
     by_side: dict[str, list[str]] = {}
     for row in rows:
         by_side.setdefault(row["side"], []).append(_pattern(label, row))
@@ -631,6 +666,7 @@ _WORD_LISTS = {
     "organisation_stems": "stem",
     "pronouns": "word",
     "single_people": "word",
+    "back_references": "phrase",
     "statement_cues": "phrase",
     "stop_words": "word",
     "support_verbs": "stem",
@@ -667,6 +703,7 @@ LISTS: Mapping[str, Callable[[Path | None], object]] = MappingProxyType(
         "country_sides": country_sides,
         "document_voices": document_voices,
         "installed_authorities": installed_authorities,
+        "speakers": speakers,
         "people_nouns": functools.partial(pattern_list, "people_nouns"),
         "figure_kind_words": functools.partial(pattern_table, "figure_kind_words", "kind"),
         "vague_quantities": vague_quantities,
