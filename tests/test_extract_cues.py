@@ -330,3 +330,24 @@ def test_an_area_in_brackets_is_no_other_name_of_the_place(gc: Geocoder) -> None
     found = _places("Росіяни обстріляли Куп'янськ (Харківська область) вночі.", gc)
     _assert_resolved_in(found["Куп'янськ"], "Kharkiv Oblast")
     assert found["Харківська область"].kind == "oblast"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("Губернатор сообщал об обстрелах Тёткина и Глушкова в Курской области.", "Тёткина"),
+        ("Увечері ворог вдарив по Покровському на Синельниківщині.", "Покровському"),
+    ],
+)
+def test_shelling_of_a_place_cues_the_place(text: str, mention: str) -> None:
+    assert mention in [p.mention for p in extract_article(text).places]
+
+
+def test_a_region_across_the_border_is_not_where_the_villages_are() -> None:
+    text = (
+        "Russian troops advanced near Kotlyne and Udachne, close to the administrative "
+        "border with Dnipropetrovsk region, analysts said."
+    )
+    places = {p.mention: p for p in extract_article(text).places}
+    udachne = places["Udachne"].result.place
+    assert udachne is not None and udachne.admin1 == "Donetsk Oblast"

@@ -23,6 +23,8 @@ from geokursk.extract.text import text_language
         ("Плехового", "uk", "Плехово"),  # Ukrainian declines Russian -ово names so
         ("Тьоткіному", "uk", "Тьоткіно"),
         ("Никольском", "ru", "Никольское"),  # -ском of a neuter adjective name
+        ("Тёткина", "ru", "Тёткино"),  # genitive of a neuter -ино/-ово name
+        ("Купʼянська-Вузлового", "uk", "Купʼянськ-Вузловий"),  # a short first part
     ],
 )
 def test_inflected_names_yield_their_dictionary_form(

@@ -158,11 +158,11 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
                 r"\s+(?:в\s+|у\s+)?(?:сообщении\s+)?([^,.;:—]+?)(?=\s+(?:в|во|на|у)\s|[,.;:—]|$)",
                 seg[m.end() :],
             )
-            name = after.group(1).lstrip("«“\"") if after else ""
+            name = after.group(1).lstrip('«“"') if after else ""
             if after and (name[:1].isupper() or _ORG_NOUNS.search(name)):
                 # «Медиазона» is named without its quotes
-                name = name.strip().rstrip("»”\"")
-                subj = (name, m.end() + after.end(1) - len(after.group(1).lstrip("«“\"")))
+                name = name.strip().rstrip('»”"')
+                subj = (name, m.end() + after.end(1) - len(after.group(1).lstrip('«“"')))
         if subj is not None:
             return make(*subj)
     acc = _ACCORDING.search(seg)

@@ -234,13 +234,19 @@ def _hyphenated_lemmas(word: str) -> list[str]:
     parts = word.split("-")
     if len(parts) == 1 or not all(parts):
         return _cyrillic_lemmas(word)
-    return _aligned([_cyrillic_lemmas(p) for p in parts], "-")
+    return _aligned([_cyrillic_lemmas(p) for p in parts], "-", fill=1)
 
 
-def _aligned(variants: list[list[str]], sep: str) -> list[str]:
-    """Join the i-th variant of every part (the last one of a part with fewer)."""
+def _aligned(variants: list[list[str]], sep: str, *, fill: int = -1) -> list[str]:
+    """Join the i-th variant of every part.
+
+    A part with fewer variants gives its variant ``fill`` beyond its own: the last
+    (a word: «Малой» -> «Малая» with «Локне» -> «Локня»), or the first rule form (a
+    hyphenated part: «Купʼянська» stays «Купʼянськ» while «Вузлового» tries its further
+    nominatives).
+    """
     return [
-        sep.join(v[min(i, len(v) - 1)] for v in variants)
+        sep.join(v[i] if i < len(v) else v[min(fill, len(v) - 1)] for v in variants)
         for i in range(max(len(v) for v in variants))
     ]
 

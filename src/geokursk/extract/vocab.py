@@ -667,6 +667,7 @@ _WORD_LISTS = {
     "pronouns": "word",
     "single_people": "word",
     "back_references": "phrase",
+    "border_phrases": "phrase",
     "statement_cues": "phrase",
     "stop_words": "word",
     "support_verbs": "stem",

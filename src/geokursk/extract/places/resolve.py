@@ -18,7 +18,13 @@ from geokursk.extract.morphology import _lookup_forms
 from geokursk.extract.places.cues import _capitalised_runs, _theatre, _trigger
 from geokursk.extract.places.judge import _form_resolving_in, _judge_run
 from geokursk.extract.places.mention import PlaceMention, _Cand
-from geokursk.extract.places.roles import _kind_of, _names_actor, _prominent_place, _role
+from geokursk.extract.places.roles import (
+    _kind_of,
+    _names_actor,
+    _names_neighbour,
+    _prominent_place,
+    _role,
+)
 from geokursk.extract.text import (
     _POSSESSIVE,
     _sentence_of,
@@ -38,7 +44,11 @@ def _find_places(
     # A country that names who speaks ("Russia's defence ministry said ...") is not where
     # the article's places are: it must not exclude every place outside it.  A region
     # whose governor speaks stays: governors report on their own region.
-    where = [a for a in areas if a.level != "country" or not _names_actor(text, a)]
+    where = [
+        a
+        for a in areas
+        if (a.level != "country" or not _names_actor(text, a)) and not _names_neighbour(text, a)
+    ]
     theatre = "; ".join(x for x in (_theatre(where), *implied) if x) or None
     cands: list[_Cand] = []
     taken = _Spans(len(text))
@@ -100,7 +110,11 @@ def _resolve(
         sentence_areas = [
             c.query
             for c in group
-            if c.area and c.role == "event" and not _names_actor(text, c) and c.result is None
+            if c.area
+            and c.role == "event"
+            and not _names_actor(text, c)
+            and not _names_neighbour(text, c)
+            and c.result is None
         ]
         chosen: dict[int, tuple[GeocodeResult, str | None]] = {}
         for i, c in enumerate(group):

@@ -18,6 +18,23 @@ from geokursk.extract.vocab import alternation, word_list
 from geokursk.geocode import AreaMention, GeocodeResult
 from geokursk.normalize import fold, is_river, split_area
 
+#: "close to the border with Dnipropetrovsk region", «на границе с Украиной»: the area is
+#: a neighbour of the sentence's places (``border_phrases.csv``).
+_BORDER_BEFORE = re.compile(
+    rf"(?<!\w)(?:{alternation(word_list('border_phrases', column='phrase'))})\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _names_neighbour(text: str, c: _Cand | AreaMention) -> bool:
+    """Return True when an area is named as what the sentence's places border on.
+
+    "Udachne, close to the administrative border with Dnipropetrovsk region" is not in
+    Dnipropetrovsk region: the area must not steer where the sentence's villages are
+    resolved.
+    """
+    return _BORDER_BEFORE.search(text, max(0, c.start - 40), c.start) is not None
+
 
 def _names_actor(text: str, c: _Cand | AreaMention) -> bool:
     """Return True when an area names who speaks, not where ("Russia's Defence Ministry").
