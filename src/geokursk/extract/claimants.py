@@ -187,14 +187,12 @@ def _find_claimant(text: str, s_start: int, s_end: int, last: _Claimant | None) 
 
 
 #: "Об этом сообщил ...", «Про це повідомив ...»: who said what the sentence before said.
-_BACK_REFERENCE = re.compile(
-    rf"(?<!\w)(?:{alternation(word_list('back_references', column='phrase'))})(?!\w)",
-    re.IGNORECASE,
-)
+_BACK_PHRASES = alternation(word_list("back_references", column="phrase"))
+_BACK_REFERENCE = re.compile(rf"(?<!\w)(?:{_BACK_PHRASES})(?!\w)", re.IGNORECASE)
 #: Words before a Cyrillic verb of saying after which its subject follows it: a comma
 #: ("..., заявили в Минобороны"), «Как сообщает «Медуза»», «Об этом сообщил губернатор».
 _INVERTING = re.compile(
-    rf"(?:,|(?<!\w)(?:как|як|{alternation(word_list('back_references', column='phrase'))}))\s*$",
+    rf"(?:,|(?<!\w)(?:как|як|{_BACK_PHRASES}))\s*$",
     re.IGNORECASE,
 )
 #: "As reported by Reuters, ...": who reported comes after the verb.

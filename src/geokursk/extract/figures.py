@@ -131,11 +131,15 @@ def _parse_digits(digits: str, mult: str | None) -> float | int:
     return int(value) if value == int(value) else value
 
 
+#: A number found in a sentence: start, end, value (None: vague), qualifier, note.
+_Number = tuple[int, int, float | int | None, str, str | None]
+
+
 def _find_figures(
     text: str, start: int, end: int, dates: Sequence[DateMention]
 ) -> list[FigureCandidate]:
     seg = text[start:end]
-    numbers: list[tuple[int, int, float | int | None, str, str | None]] = []
+    numbers: list[_Number] = []
     for m in _NUMBER.finditer(seg):
         numbers.append((m.start(), m.end(), _parse_digits(m.group(1), m.group(2)), "exact", None))
     for m in _WORD_NUMBER.finditer(seg):
@@ -276,7 +280,7 @@ def _uncounted(
     seg: str,
     m: re.Match[str],
     verb: str,
-    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    numbers: Sequence[_Number],
     found: Sequence[FigureCandidate],
     start: int,
 ) -> bool:
@@ -300,7 +304,7 @@ def _uncounted(
 def _listed_people(
     seg: str,
     start: int,
-    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    numbers: Sequence[_Number],
     found: Sequence[FigureCandidate],
 ) -> list[FigureCandidate]:
     """Return a figure for people killed, wounded... named one by one in a list.
@@ -336,7 +340,7 @@ def _listed_people(
 def _single_people(
     seg: str,
     start: int,
-    numbers: Sequence[tuple[int, int, float | int | None, str, str | None]],
+    numbers: Sequence[_Number],
     found: Sequence[FigureCandidate],
 ) -> list[FigureCandidate]:
     """Return a figure of 1 for each person killed, wounded... named without a number.
