@@ -58,7 +58,8 @@ from rapidfuzz import fuzz, process
 from geokursk.gazetteer import Gazetteer, default_gazetteer_path
 from geokursk.geocode import Geocoder
 from geokursk.normalize import _fold, fold, latin_forms
-from geokursk.reverse_geocode import _settlements_of, reverse
+from geokursk.reverse_geocode import reverse
+from geokursk.reverse_geocode.settlements import _settlements_of
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -15,7 +15,8 @@ import geokursk
 from geokursk import Geocoder, InvalidQueryError, default_geocoder
 from geokursk.analysis import distance_to_border_km
 from geokursk.boundaries import border_lines
-from geokursk.reverse_geocode import COMPASS_POINTS, _settlements_of, compass_point, reverse
+from geokursk.reverse_geocode import COMPASS_POINTS, compass_point, reverse
+from geokursk.reverse_geocode.settlements import _settlements_of
 
 NEAR_PLEKHOVO = (51.115, 35.36)  # (lat, lon): Kursk Oblast, 8 km from the border
 IN_OKHTYRKA_RAION = (50.25, 35.2)  # Sumy Oblast, Ukraine
